@@ -1,0 +1,189 @@
+// The concrete objects of the simulation, shaped after the kernel structs they stand for:
+// task_struct (+cred, mm), struct pid, struct nsproxy, struct ns_common, struct file,
+// struct dentry, struct inode (proc_inode / nsfs inode) and struct mount.
+// Every refcounted object has `count` (what the code increments and decrements) and `freed`.
+// Ids index the arrays and are never reused, so a freed object keeps its slot.
+import type { NsKind } from '../types.ts';
+import { ALL_CAPS } from '../types.ts';
+import type { Profile } from '../profiles.ts';
+
+/** struct nsproxy member slots (include/linux/nsproxy.h), in that order. */
+export const SLOT = { uts: 0, ipc: 1, mnt: 2, pid4c: 3, net: 4, time4c: 5, time: 6, cgroup: 7 } as const;
+export const NSPROXY_SLOTS = 8;
+
+export const TASK_RUNNING = 0;
+export const TASK_ZOMBIE = 1;
+export const TASK_REAPED = 2;
+
+export interface Task {
+  name: string;
+  state: number; // TASK_RUNNING | TASK_ZOMBIE | TASK_REAPED
+  parent: number; // task index, -1 for init
+  // struct cred: real = effective = saved = fs ids in this model; effective = permitted caps
+  uid: number;
+  gid: number;
+  caps: number;
+  userns: number; // cred->user_ns (a reference)
+  dumpable: boolean; // mm->flags MMF_DUMPABLE == SUID_DUMP_USER
+  mmUserns: number; // mm->user_ns (a reference), -1 once exit_mm ran
+  nsproxy: number; // task->nsproxy (a reference), -1 once exit_task_namespaces ran
+  pid: number; // task_pid() (a reference to a Pid), detached at release_task
+  fds: Map<string, number>; // files_struct: fd name -> file id (each a reference)
+}
+
+export interface Pid {
+  count: number;
+  freed: boolean;
+  ns: number; // pid->numbers[level].ns (a reference: alloc_pid get_pid_ns)
+  task: number; // task attached with PIDTYPE_PID, -1 after detach_pid
+}
+
+export interface NsProxy {
+  count: number;
+  freed: boolean;
+  ns: number[]; // NSPROXY_SLOTS references
+}
+
+export interface Ns {
+  kind: NsKind;
+  count: number;
+  freed: boolean;
+  owner: number; // ns->user_ns (a reference); for a user ns: its parent; -1 for init_user_ns
+  parent: number; // pid ns parent (a reference); -1 otherwise
+  level: number; // pid/user ns level
+  reaper: number; // pid ns: child_reaper task index, -1 before the first task
+  ownerUid: number; // user ns: owner kuid
+  inode: number; // v3.8+: the one inode of this ns while it exists (iget_locked / stashed), -1
+  stashed: number; // nsfs: ns->stashed dentry (non-counting), -1
+  mounts: number[]; // mnt ns: its mount list (the mnt ns owns these)
+}
+
+export const F_NS = 0; // a namespace file: dentry -> inode -> ns
+export const F_REG = 1; // a plain file (/tmp/x, or @m with nothing mounted)
+export const F_DIR = 2; // the /proc/<pid>/ns directory
+export const F_PIDFD = 3; // a pidfd: holds a struct pid
+export const F_LINK = 4; // O_PATH|O_NOFOLLOW of a /proc/<pid>/ns/<x> symlink
+
+export interface File {
+  count: number;
+  freed: boolean;
+  kind: number;
+  dentry: number; // F_NS: a reference to the dentry
+  mnt: number; // the mount it was opened through (@m), -1
+  pid: number; // F_PIDFD, F_DIR, F_LINK: a reference to the Pid (the proc inode's pid)
+  task: number; // F_DIR, F_LINK: the task whose /proc entry it is (no reference)
+  opath: boolean; // FMODE_PATH
+  read: boolean; // FMODE_READ
+  write: boolean; // FMODE_WRITE
+}
+
+export interface Dentry {
+  count: number;
+  freed: boolean;
+  inode: number; // a reference to the inode
+  task: number; // v3.0 proc dentry: the task it belongs to (pid of the inode), -1
+  entry: string; // v3.0 proc dentry: the /proc/<task>/ns/<entry> name it caches, '' if unhashed
+}
+
+export interface Inode {
+  count: number;
+  freed: boolean;
+  ns: number; // PROC_I(inode)->ns or inode->i_private (a reference)
+  pid: number; // v3.0 proc inode: PROC_I(inode)->pid (a reference), -1
+  uid: number; // i_uid / i_gid / i_mode
+  gid: number;
+  mode: number;
+  immutable: boolean;
+}
+
+export interface Mount {
+  freed: boolean;
+  mntns: number; // owning mount namespace (not a counted reference: the mnt ns owns the mount)
+  target: string; // '@name'
+  dentry: number; // a reference to the mounted dentry, -1 for a plain-file bind
+  detached: boolean; // umounted or its namespace died, kept while an open file holds it
+}
+
+export interface KState {
+  profile: Profile;
+  tasks: Task[];
+  taskByName: Map<string, number>;
+  pids: Pid[];
+  nsproxies: NsProxy[];
+  ns: Ns[];
+  files: File[];
+  dentries: Dentry[];
+  inodes: Inode[];
+  mounts: Mount[];
+  /** v3.0 dcache: "<task>/<entry>" -> dentry id (hashed proc ns dentries). */
+  dcache: Map<string, number>;
+  /** First use-after-put or underflow the code performed, '' if none (no-use-after-put). */
+  uaf: string;
+}
+
+/** Creates the initial state: `init` with the initial namespaces, root, every capability. */
+export function initialKState(profile: Profile): KState {
+  const s: KState = {
+    profile,
+    tasks: [],
+    taskByName: new Map(),
+    pids: [],
+    nsproxies: [],
+    ns: [],
+    files: [],
+    dentries: [],
+    inodes: [],
+    mounts: [],
+    dcache: new Map(),
+    uaf: '',
+  };
+  // init_user_ns (id 0) and the other initial namespaces, owned by it.
+  const newNs = (kind: NsKind, owner: number): number => {
+    s.ns.push({ kind, count: 0, freed: false, owner, parent: -1, level: 0, reaper: -1, ownerUid: 0,
+      inode: -1, stashed: -1, mounts: [] });
+    if (owner >= 0) s.ns[owner]!.count++;
+    return s.ns.length - 1;
+  };
+  const user = newNs('user', -1);
+  const proxy: number[] = new Array(NSPROXY_SLOTS).fill(-1);
+  proxy[SLOT.uts] = newNs('uts', user);
+  proxy[SLOT.ipc] = newNs('ipc', user);
+  proxy[SLOT.mnt] = newNs('mnt', user);
+  const pidns = newNs('pid', user);
+  s.ns[pidns]!.reaper = 0;
+  proxy[SLOT.pid4c] = pidns;
+  proxy[SLOT.net] = newNs('net', user);
+  const time = newNs('time', user);
+  proxy[SLOT.time4c] = time;
+  proxy[SLOT.time] = time;
+  proxy[SLOT.cgroup] = newNs('cgroup', user);
+  for (const n of proxy) s.ns[n]!.count++;
+  s.nsproxies.push({ count: 1, freed: false, ns: proxy });
+  s.ns[pidns]!.count++; // struct pid of init
+  s.pids.push({ count: 1, freed: false, ns: pidns, task: 0 });
+  s.ns[user]!.count += 2; // init's cred and mm
+  s.tasks.push({
+    name: 'init', state: TASK_RUNNING, parent: -1, uid: 0, gid: 0, caps: ALL_CAPS, userns: user,
+    dumpable: true, mmUserns: user, nsproxy: 0, pid: 0, fds: new Map(),
+  });
+  s.taskByName.set('init', 0);
+  return s;
+}
+
+/** A copy that shares nothing mutable with `s` (flat records, so a spread per record). */
+export function cloneKState(s: KState): KState {
+  return {
+    profile: s.profile,
+    tasks: s.tasks.map((t) => ({ ...t, fds: new Map(t.fds) })),
+    taskByName: new Map(s.taskByName),
+    pids: s.pids.map((p) => ({ ...p })),
+    nsproxies: s.nsproxies.map((p) => ({ ...p, ns: p.ns.slice() })),
+    ns: s.ns.map((n) => (n.kind === 'mnt' ? { ...n, mounts: n.mounts.slice() } : { ...n })),
+    files: s.files.map((f) => ({ ...f })),
+    dentries: s.dentries.map((d) => ({ ...d })),
+    inodes: s.inodes.map((i) => ({ ...i })),
+    mounts: s.mounts.map((m) => ({ ...m })),
+    dcache: new Map(s.dcache),
+    uaf: s.uaf,
+  };
+}
