@@ -1,0 +1,101 @@
+// Standalone reproducers: emitted C compiles with cc and prints PASS on this kernel;
+// emitted shell scripts run under bash + util-linux.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { KernelBackend } from '../oracle/kernel.ts';
+import { findCompiler } from '../oracle/build.ts';
+import { emitC, emitSh } from '../oracle/repro.ts';
+import type { Trace } from '../model/types.ts';
+
+const probe = await KernelBackend.probe();
+const skip = !probe.ok;
+const why = probe.ok ? '' : ` (skipped: ${probe.reason})`;
+const work = mkdtempSync(join(tmpdir(), 'procns-repro-test-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const bindTrace: Trace = {
+  format: 'procns-trace/1',
+  title: 'a bind mount keeps a net namespace alive after its last task is gone',
+  profile: 'v6.18',
+  steps: [
+    { op: 'spawn', task: 'a', parent: 'init', newns: ['net'] },
+    { op: 'open', task: 'init', path: '/proc/a/ns/net', fd: 'f1', expect: 'ok' },
+    { op: 'nsid', task: 'init', fd: 'f1', as: 'N' },
+    { op: 'bind', task: 'init', source: '/proc/a/ns/net', target: '@m' },
+    { op: 'exit', task: 'a' },
+    { op: 'reap', task: 'a' },
+    { op: 'close', task: 'init', fd: 'f1' },
+    { op: 'alive', ns: 'N', expect: true },
+    { op: 'open', task: 'init', path: '@m', fd: 'f2', expect: { ns: 'N' } },
+    { op: 'setns', task: 'init', fd: 'f2', nstype: 'net', expect: 'ok' },
+    { op: 'close', task: 'init', fd: 'f2' },
+    { op: 'umount', task: 'init', target: '@m', expect: 'ok' },
+  ],
+};
+const ptraceTrace: Trace = {
+  format: 'procns-trace/1',
+  title: 'nobody cannot open root\'s ns files; readdir order; ioctls',
+  steps: [
+    { op: 'spawn', task: 'a', parent: 'init' },
+    { op: 'cred', task: 'a', uid: 65534, gid: 65534, dumpable: true, expect: 'ok' },
+    { op: 'open', task: 'a', path: '/proc/init/ns/net', fd: 'f', expect: 'EACCES' },
+    { op: 'readdir', task: 'init', path: '/proc/a/ns', expect: { names: ['net', 'uts', 'ipc', 'pid', 'pid_for_children', 'user', 'mnt', 'cgroup', 'time', 'time_for_children'] } },
+    { op: 'open', task: 'init', path: '/proc/a/ns/net', fd: 'g', expect: 'ok' },
+    { op: 'ioctl', task: 'init', fd: 'g', request: 'NS_GET_NSTYPE', expect: { value: 0x40000000 } },
+    { op: 'ioctl', task: 'init', fd: 'g', request: 'NS_GET_USERNS', as: 'u', expect: 'ok' },
+    { op: 'lseek', task: 'init', fd: 'g', expect: 'ESPIPE' },
+    { op: 'exit', task: 'a' },
+    { op: 'open', task: 'init', path: '/proc/a/ns/net', fd: 'h', expect: 'ENOENT' },
+  ],
+};
+const failingTrace: Trace = {
+  format: 'procns-trace/1',
+  title: 'a deliberately wrong expectation',
+  steps: [{ op: 'open', task: 'init', path: '/proc/init/ns/net', fd: 'f', expect: 'EACCES' }],
+};
+
+function compileAndRun(trace: Trace, name: string): { status: number | null; out: string } {
+  const src = join(work, `${name}.c`);
+  const bin = join(work, name);
+  writeFileSync(src, emitC(trace));
+  execFileSync(findCompiler()!, ['-O2', '-Wall', '-Werror', '-o', bin, src], { stdio: 'pipe' });
+  const r = spawnSync(bin, [], { encoding: 'utf8', timeout: 15_000 });
+  return { status: r.status, out: r.stdout + r.stderr };
+}
+
+describe(`standalone reproducers${why}`, () => {
+  it.skipIf(skip)(`emitC: the bind-mount trace compiles and prints PASS${why}`, () => {
+    const r = compileAndRun(bindTrace, 'bind');
+    expect(r.out).toMatch(/\nPASS\n$/);
+    expect(r.status).toBe(0);
+  });
+  it.skipIf(skip)(`emitC: ptrace/readdir/ioctl trace prints PASS${why}`, () => {
+    const r = compileAndRun(ptraceTrace, 'ptrace');
+    expect(r.out, r.out).toMatch(/\nPASS\n$/);
+    expect(r.status).toBe(0);
+  });
+  it.skipIf(skip)(`emitC: a wrong expectation prints FAIL and exits 1${why}`, () => {
+    const r = compileAndRun(failingTrace, 'failing');
+    expect(r.out).toMatch(/step 0 open init: ok ns=\d+ {2}FAIL/);
+    expect(r.out).toMatch(/FAIL \(1 step\(s\) differ\)/);
+    expect(r.status).toBe(1);
+  });
+  it.skipIf(skip)(`emitSh: a bind-mount trace without alive runs and prints PASS${why}`, () => {
+    const t: Trace = {
+      format: 'procns-trace/1',
+      steps: bindTrace.steps.filter((s) => s.op !== 'alive' && s.op !== 'setns' && !(s.op === 'nsid')).map((s) =>
+        s.op === 'open' && typeof s.expect === 'object' ? { ...s, expect: 'ok' as const } : s),
+    };
+    const sh = join(work, 'bind.sh');
+    writeFileSync(sh, emitSh(t));
+    const r = spawnSync('bash', [sh], { encoding: 'utf8', timeout: 15_000 });
+    expect(r.stdout, r.stdout + r.stderr).toMatch(/\nPASS\n$/);
+    expect(r.status).toBe(0);
+  });
+  it('emitSh refuses what shell tools cannot express', () => {
+    expect(() => emitSh(bindTrace)).toThrow(/alive|setns|nsid/);
+  });
+});
