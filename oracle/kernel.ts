@@ -229,7 +229,15 @@ export class KernelBackend {
       const child = this.tasks.get(op.task);
       if (!child || child.state === 'reaped' || !child.parent) return err('ECHILD');
       const parent = this.tasks.get(child.parent);
-      if (!parent || parent.state !== 'running') return err('ESRCH');
+      if (!parent || parent.state !== 'running') {
+        // a child killed with its pid namespace was reaped by the dying pid-ns init
+        const st = await this.req('state', child.id);
+        if (st.ok && st.kv.val === '-') {
+          child.state = 'reaped';
+          return err('ECHILD');
+        }
+        return err('ESRCH');
+      }
       const r = await this.req('reap', parent.id, child.lpid);
       if (r.ok) {
         child.state = 'reaped';

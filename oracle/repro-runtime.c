@@ -162,7 +162,11 @@ static void apply(const char *const *s, outcome *o) {
     rtask *c = task_by(tn);
     if (!c || c->state == 2 || c->parent < 0) ERR("ECHILD");
     rtask *p = &T[c->parent];
-    if (p->state != 0) ERR("ESRCH");
+    if (p->state != 0) {
+      /* a child killed with its pid namespace was reaped by the dying pid-ns init */
+      if (request("state\t%d", c->id) && !strcmp(rget("val"), "-")) { c->state = 2; ERR("ECHILD"); }
+      ERR("ESRCH");
+    }
     int ok = request("reap\t%d\t%d", p->id, c->lpid);
     if (ok) { c->state = 2; return; }
     if (NR > 2 && !strcmp(R[2], "gone")) p->state = 1;
