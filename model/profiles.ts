@@ -72,6 +72,9 @@ export const PROFILES: Record<ProfileName, Profile> = {
     setnsCapFirst: false,
     magicLinks: true,
     procInodePerLookup: false,
+    // mnt_ns_loop / CL_COPY_MNT_NS_FILE: added in the 3.9 cycle and taken into 3.8.y stable;
+    // without it a mount ns that binds its own ns file leaks (mutant `mnt-ns-loop`)
+    mntNsLoopCheck: true,
   },
   'v6.18': {
     ...v30,

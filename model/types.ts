@@ -110,3 +110,10 @@ export interface Trace {
 }
 
 export const TRACE_FORMAT = 'procns-trace/1';
+
+/** A name no trace can write, for an fd whose name was bound again while it was still open. */
+export function hiddenName(fds: ReadonlyMap<string, number>, name: string): string {
+  let k = 1;
+  while (fds.has(`${name}#${k}`)) k++;
+  return `${name}#${k}`;
+}

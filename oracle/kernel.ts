@@ -44,6 +44,9 @@ function parseReply(line: string): Reply {
 
 const err = (e: string): Outcome => ({ errno: e as Errno });
 
+/** Ops that never drop a pin (no settling needed after them before an `alive` probe). */
+const QUERIES = new Set<Op['op']>(['alive', 'readdir', 'readlink', 'stat', 'lseek', 'read', 'nsid', 'open', 'dup', 'pidfd']);
+
 let probeCache: Promise<ProbeResult> | undefined;
 
 export class KernelBackend {
@@ -79,12 +82,13 @@ export class KernelBackend {
   private handles = new Map<string, string>();
   private made = new Set<string>();
   private settleMs: number;
+  private lastMutation = -Infinity;
 
   /**
    * settleMs: user and pid namespaces are released asynchronously (RCU-freed creds and
    * struct pids, the netns cleanup work that drops its owner userns), 1-70 ms after the
-   * last pin goes. `alive` on such a namespace polls this long for it to go before
-   * answering true.
+   * last pin goes. `alive` on such a namespace polls for it to go until settleMs have
+   * passed since the last op that may have dropped a pin, before answering true.
    */
   constructor(opts: { settleMs?: number } = {}) {
     this.settleMs = opts.settleMs ?? 250;
@@ -208,7 +212,11 @@ export class KernelBackend {
   }
 
   apply(op: Op): Promise<Outcome> {
-    const run = this.queue.then(() => this.applyNow(op));
+    const run = this.queue.then(async () => {
+      const out = await this.applyNow(op);
+      if (!QUERIES.has(op.op)) this.lastMutation = performance.now();
+      return out;
+    });
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -217,7 +225,9 @@ export class KernelBackend {
     if (op.op === 'alive') {
       const fh = this.handles.get(op.ns);
       if (!fh) return err('EINVAL');
-      const r = await this.req('alive', '-', fh, this.settleMs);
+      // only the time since the last op that may have dropped a pin needs to be waited out
+      const settle = Math.max(0, Math.ceil(this.settleMs - (performance.now() - this.lastMutation)));
+      const r = await this.req('alive', '-', fh, settle);
       if (!r.ok) return err(r.errno);
       return { value: r.kv.val === '1' };
     }

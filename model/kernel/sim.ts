@@ -2,7 +2,7 @@
 // functions named after the kernel code (fs/open.c, fs/file.c, fs/read_write.c, fs/ioctl.c,
 // kernel/sys.c, kernel/pid.c pidfd_open, ...). Mutates `s`; see model/step.ts for the pure form.
 import type { Errno, Op, Outcome } from '../types.ts';
-import { CAP_BIT } from '../types.ts';
+import { CAP_BIT, hiddenName } from '../types.ts';
 import { MAY_READ, inode_permission, proc_owner, ptrace_may_access } from './cred.ts';
 import { copy_process, do_exit, reapable, release_task } from './fork.ts';
 import type { Found, OpenFlags } from './namei.ts';
@@ -24,7 +24,7 @@ const res = (e: Errno | ''): Outcome => (e === '' ? OK : { errno: e });
 function fd_install(s: KState, task: number, name: string, file: number): void {
   const fds = s.tasks[task]!.fds;
   const old = fds.get(name);
-  if (old !== undefined) fds.set(`${name}#${old}`, old);
+  if (old !== undefined) fds.set(hiddenName(fds, name), old);
   fds.set(name, file);
 }
 

@@ -2,7 +2,7 @@
 // errors are checked. No refcounts, no caches: liveness is reachability (alive.ts). Each rule
 // cites where the behaviour is documented or observed (see README "Specification").
 import type { Errno, NsKind, Op, Outcome } from '../types.ts';
-import { ALL_CAPS, CAP_BIT, CLONE_FLAG, ENTRY_KIND } from '../types.ts';
+import { ALL_CAPS, CAP_BIT, CLONE_FLAG, ENTRY_KIND, hiddenName } from '../types.ts';
 import { dac, hasCap, mayInspect, procOwner } from './access.ts';
 import { openHandles, reachableNs } from './alive.ts';
 import type { HandleKind, SHandle, SState, STask } from './state.ts';
@@ -340,7 +340,7 @@ function resolve(s: SState, ci: number, path: string, follow: boolean): Found | 
 function install(s: SState, ti: number, name: string, h: SHandle): void {
   const fds = s.tasks[ti]!.fds;
   const old = fds.get(name);
-  if (old !== undefined) fds.set(`${name}#${old}`, old);
+  if (old !== undefined) fds.set(hiddenName(fds, name), old);
   s.handles.push(h);
   fds.set(name, s.handles.length - 1);
 }
@@ -519,7 +519,7 @@ export function specStep(s: SState, op: Op): Outcome {
       if (hi === undefined) return E('EBADF');
       const fds = s.tasks[ci]!.fds;
       const old = fds.get(op.as);
-      if (old !== undefined) fds.set(`${op.as}#${old}`, old);
+      if (old !== undefined) fds.set(hiddenName(fds, op.as), old);
       fds.set(op.as, hi);
       return OK;
     }

@@ -1,0 +1,189 @@
+// The checker every engine drives: it runs one op on the spec and on the simulation, keeps the
+// names a trace binds (namespaces named by `nsid ... as`), and checks every invariant and the
+// refinement after the op. Engines never look inside ops or states: they call apply().
+import type { Op, Outcome } from '../model/types.ts';
+import type { Profile } from '../model/profiles.ts';
+import type { KState } from '../model/kernel/state.ts';
+import { F_NS } from '../model/kernel/state.ts';
+import type { SState } from '../model/spec/state.ts';
+import { REAPED, RUNNING } from '../model/spec/state.ts';
+import { SIM, SPEC } from '../model/step.ts';
+import { mayInspect } from '../model/spec/access.ts';
+import { file_ns } from '../model/kernel/nsfs.ts';
+import { checkState, currentNs, pinnedNs, setnsAllowed } from './invariants.ts';
+import { parsePath, P_FD, P_NSENTRY } from '../model/kernel/namei.ts';
+
+export interface Violation {
+  property: string;
+  detail: string;
+  step: number;
+}
+
+export interface StepResult {
+  spec: Outcome;
+  sim: Outcome;
+  violation: Violation | null;
+}
+
+export interface CheckerOptions {
+  /** Check the state invariants after every op (the default). */
+  invariants?: boolean;
+}
+
+/** Two levels in lockstep, with the trace's namespace names bound per level. */
+export class Checker {
+  readonly profile: Profile;
+  spec: SState;
+  sim: KState;
+  steps = 0;
+  /** ns name → [spec identity, sim identity] */
+  readonly names = new Map<string, [string, string]>();
+  private readonly simToSpec = new Map<string, string>();
+  private readonly specToSim = new Map<string, string>();
+  private readonly checkInvariants: boolean;
+
+  constructor(profile: Profile, opts: CheckerOptions = {}) {
+    this.profile = profile;
+    this.spec = SPEC.init(profile);
+    this.sim = SIM.init(profile);
+    this.checkInvariants = opts.invariants ?? true;
+  }
+
+  /** The identity a level gives to a namespace name, or undefined. */
+  nsIdentity(name: string, level: 'spec' | 'sim'): string | undefined {
+    const b = this.names.get(name);
+    return b ? b[level === 'spec' ? 0 : 1] : undefined;
+  }
+
+  apply(op: Op): StepResult {
+    const i = this.steps++;
+    let specOp = op;
+    let simOp = op;
+    if (op.op === 'alive') {
+      const b = this.names.get(op.ns);
+      specOp = { op: 'alive', ns: b ? b[0] : '-1' };
+      simOp = { op: 'alive', ns: b ? b[1] : '-1' };
+    }
+    const pre = this.preFacts(op);
+    const spec = SPEC.apply(this.spec, specOp);
+    const sim = SIM.apply(this.sim, simOp);
+    if (op.op === 'nsid' && spec.ns !== undefined && sim.ns !== undefined) this.names.set(op.as, [spec.ns, sim.ns]);
+    const violation = this.judge(op, pre, spec, sim, i);
+    return { spec, sim, violation };
+  }
+
+  /** Facts about the pre-state that the step invariants need. */
+  private preFacts(op: Op): PreFacts {
+    const f: PreFacts = { denied: false, gate: '', expectNs: -2, setnsOk: null, oldFile: -1 };
+    const caller = this.spec.byName.get(op.op === 'spawn' ? op.parent : 'task' in op ? op.task : '');
+    if (caller === undefined || this.spec.tasks[caller]!.state !== RUNNING) return f;
+    const path = op.op === 'bind' ? op.source : 'path' in op ? op.path : undefined;
+    if (path !== undefined && (op.op === 'open' || op.op === 'stat' || op.op === 'readlink' || op.op === 'nsid' || op.op === 'bind')) {
+      const p = parsePath(path);
+      if (p && (p.kind === P_NSENTRY || p.kind === P_FD)) {
+        const target = this.spec.byName.get(p.task);
+        if (target !== undefined && this.spec.tasks[target]!.state !== REAPED) {
+          f.denied = !mayInspect(this.spec, caller, target);
+          // the ptrace gate must be what answers a denied caller on a listed ns entry
+          const listed = p.kind === P_NSENTRY && (this.profile.entries as readonly string[]).includes(p.name);
+          const nofollow = op.op === 'open' && (op.flags ?? []).includes('O_NOFOLLOW');
+          if (f.denied && listed && op.op !== 'bind') {
+            if (!this.profile.magicLinks) f.gate = 'EPERM';
+            else if (!nofollow) f.gate = 'EACCES';
+          }
+          if (p.kind === P_NSENTRY && op.op !== 'readlink' && op.op !== 'bind') {
+            const simTask = this.sim.taskByName.get(p.task);
+            if (simTask !== undefined) f.expectNs = currentNs(this.sim, simTask, p.name);
+          }
+        }
+      }
+    }
+    if (op.op === 'setns') {
+      const simTask = this.sim.taskByName.get(op.task);
+      if (simTask !== undefined) f.setnsOk = setnsAllowed(this.sim, simTask, op.fd);
+    }
+    if (op.op === 'open') {
+      const simTask = this.sim.taskByName.get(op.task);
+      if (simTask !== undefined) f.oldFile = this.sim.tasks[simTask]!.fds.get(op.fd) ?? -1;
+    }
+    return f;
+  }
+
+  /** The namespace (sim id) that a successful op's result names, or -1. */
+  private resultNs(op: Op, sim: Outcome): number {
+    if (sim.errno !== undefined) return -1;
+    if (sim.ns !== undefined) return Number(sim.ns);
+    if (op.op === 'open') {
+      const t = this.sim.taskByName.get(op.task)!;
+      const fid = this.sim.tasks[t]!.fds.get(op.fd);
+      return fid !== undefined && this.sim.files[fid]!.kind === F_NS ? file_ns(this.sim, fid) : -1;
+    }
+    if (op.op === 'bind') {
+      const m = this.sim.mounts[this.sim.mounts.length - 1];
+      return m && m.dentry >= 0 ? this.sim.inodes[this.sim.dentries[m.dentry]!.inode]!.ns : -1;
+    }
+    return -1;
+  }
+
+  private judge(op: Op, pre: PreFacts, spec: Outcome, sim: Outcome, step: number): Violation | null {
+    const v = (property: string, detail: string): Violation => ({ property, detail, step });
+    if (this.checkInvariants) {
+      const st = checkState(this.sim);
+      if (st && (st[0] === 'no-use-after-put' || st[0] === 'refcount-exact')) return v(st[0], st[1]);
+      const got = this.resultNs(op, sim);
+      if (pre.denied && got >= 0) return v('ptrace-gate', `${op.op} reached ${this.sim.ns[got]!.kind} ns ${got} of a task it may not ptrace-read`);
+      if (pre.gate !== '' && sim.errno !== pre.gate) {
+        return v('ptrace-gate', `${op.op} of a task it may not ptrace-read answered ${sim.errno ?? 'success'}, not the gate's ${pre.gate}`);
+      }
+      if (pre.expectNs !== -2 && got >= 0 && got !== pre.expectNs) {
+        return v('identity', `${op.op} ${'path' in op ? op.path : ''} gave ns ${got}, but the task's current one is ${pre.expectNs < 0 ? 'none' : pre.expectNs}`);
+      }
+      if (pre.setnsOk && !pre.setnsOk(sim.errno)) return v('ns-fd-only', `setns on a non-namespace fd gave ${sim.errno ?? 'success'}`);
+      if (st) return v(st[0], st[1]);
+    }
+    const diff = this.refines(op, spec, sim);
+    return diff ? v('refinement', diff) : null;
+  }
+
+  /** '' when the outcomes agree (namespaces up to a consistent renaming), else what differs. */
+  private refines(op: Op, spec: Outcome, sim: Outcome): string {
+    const show = () => `spec ${fmt(spec)}, sim ${fmt(sim)}`;
+    if (spec.errno !== sim.errno) return `${op.op}: ${show()}`;
+    if (op.op === 'alive' && spec.value === false && sim.value === true) {
+      // a profile cache (v3.0 dcache) may hold an unpinned namespace until shrink
+      const id = Number(this.nsIdentity(op.ns, 'sim'));
+      if (pinnedNs(this.sim)[id] === 2) return '';
+    }
+    if (spec.value !== sim.value) return `${op.op}: ${show()}`;
+    if ((spec.names ?? []).join(',') !== (sim.names ?? []).join(',')) return `${op.op}: ${show()}`;
+    if ((spec.ns === undefined) !== (sim.ns === undefined)) return `${op.op}: ${show()}`;
+    if (spec.ns !== undefined && sim.ns !== undefined) {
+      const a = this.simToSpec.get(sim.ns);
+      const b = this.specToSim.get(spec.ns);
+      if (a === undefined && b === undefined) {
+        this.simToSpec.set(sim.ns, spec.ns);
+        this.specToSim.set(spec.ns, sim.ns);
+      } else if (a !== spec.ns || b !== sim.ns) {
+        return `${op.op} named different namespaces: ${show()}`;
+      }
+    }
+    return '';
+  }
+}
+
+interface PreFacts {
+  denied: boolean; // the caller fails ptrace_may_access on the path's task
+  gate: string; // the errno the ptrace check gives there ('' when something else may answer first)
+  expectNs: number; // identity: the namespace the path names now (sim id), -1 none, -2 not applicable
+  setnsOk: ((errno: string | undefined) => boolean) | null;
+  oldFile: number;
+}
+
+export function fmt(o: Outcome): string {
+  if (o.errno) return o.errno;
+  const parts: string[] = [];
+  if (o.ns !== undefined) parts.push(`ns ${o.ns}`);
+  if (o.names) parts.push(`[${o.names.join(' ')}]`);
+  if (o.value !== undefined) parts.push(String(o.value));
+  return parts.length ? `ok ${parts.join(' ')}` : 'ok';
+}

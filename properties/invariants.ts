@@ -1,0 +1,159 @@
+// The invariants, as small named predicates over the simulation's state (state invariants) or
+// over one step (step invariants: pre-state facts, op, outcome, post-state). Each returns ''
+// when it holds and a one-line description of the breach otherwise.
+import type { KState } from '../model/kernel/state.ts';
+import { F_NS, F_PIDFD, SLOT, TASK_REAPED, TASK_RUNNING } from '../model/kernel/state.ts';
+
+export const INVARIANT_DOCS: Record<string, string> = {
+  'no-use-after-put': 'No code path gets or puts a freed object, and no live holder references a freed object: a use-after-free in the kernel.',
+  'refcount-exact': 'Every object\'s count equals the number of holders that reference it: a count too high leaks, too low frees under a user.',
+  'alive-while-pinned': 'A namespace reachable from a task, an open fd (O_PATH and dup\'ed ones too), a bind mount, or a pinned owner/parent is allocated: the seed\'s promise that an fd or a bind mount keeps a namespace alive.',
+  'freed-when-unpinned': 'A namespace that nothing pins is freed, except while only an unused cache entry of the profile holds it (until shrink): no leaks.',
+  'ptrace-gate': 'A task that fails ptrace_may_access(target, PTRACE_MODE_READ) neither learns nor pins any namespace through the target\'s /proc/<pid>/ns or /proc/<pid>/fd files.',
+  'identity': 'Opening or stat-ing /proc/P/ns/X names P\'s current X namespace at that moment.',
+  'ns-fd-only': 'setns on an fd that is neither a namespace file nor a pidfd fails with EINVAL (EBADF for a closed or O_PATH fd); nothing changes.',
+  'refinement': 'The simulation\'s outcome of every op equals the spec\'s (namespaces compared up to renaming).',
+};
+
+export const STATE_INVARIANTS = ['no-use-after-put', 'refcount-exact', 'alive-while-pinned', 'freed-when-unpinned'] as const;
+
+/** Expected counts, recomputed from the holders in the state. */
+function expectedCounts(s: KState): { ns: Int32Array; proxy: Int32Array; pid: Int32Array; file: Int32Array; dentry: Int32Array; inode: Int32Array } {
+  const ns = new Int32Array(s.ns.length);
+  const proxy = new Int32Array(s.nsproxies.length);
+  const pid = new Int32Array(s.pids.length);
+  const file = new Int32Array(s.files.length);
+  const dentry = new Int32Array(s.dentries.length);
+  const inode = new Int32Array(s.inodes.length);
+  for (const t of s.tasks) {
+    if (t.state === TASK_REAPED) continue;
+    ns[t.userns]!++;
+    if (t.mmUserns >= 0) ns[t.mmUserns]!++;
+    if (t.nsproxy >= 0) proxy[t.nsproxy]!++;
+    pid[t.pid]!++;
+    for (const f of t.fds.values()) file[f]!++;
+  }
+  for (const p of s.nsproxies) if (!p.freed) for (const n of p.ns) ns[n]!++;
+  for (const p of s.pids) if (!p.freed) ns[p.ns]!++;
+  for (const n of s.ns) {
+    if (n.freed) continue;
+    if (n.owner >= 0) ns[n.owner]!++;
+    if (n.parent >= 0) ns[n.parent]!++;
+  }
+  for (const i of s.inodes) {
+    if (i.freed) continue;
+    if (i.ns >= 0) ns[i.ns]!++;
+    if (i.pid >= 0) pid[i.pid]!++;
+  }
+  for (const d of s.dentries) if (!d.freed) inode[d.inode]!++;
+  for (const f of s.files) {
+    if (f.freed) continue;
+    if (f.kind === F_NS && f.dentry >= 0) dentry[f.dentry]!++;
+    if (f.pid >= 0) pid[f.pid]!++;
+  }
+  for (const m of s.mounts) if (!m.freed && m.dentry >= 0) dentry[m.dentry]!++;
+  return { ns, proxy, pid, file, dentry, inode };
+}
+
+type Counted = { count: number; freed: boolean };
+
+function compare(kind: string, objs: readonly Counted[], want: Int32Array, out: { uaf: string; refs: string }): void {
+  for (let i = 0; i < objs.length; i++) {
+    const o = objs[i]!;
+    const w = want[i]!;
+    if (o.freed) {
+      if (w > 0 && out.uaf === '') out.uaf = `${kind} ${i} is freed but still referenced ${w} time(s)`;
+    } else if (o.count !== w && out.refs === '') {
+      out.refs = `${kind} ${i} has count ${o.count} but ${w} holder(s)`;
+    }
+  }
+}
+
+/** What pins what (sim terms): bit 1 = pinned by a real holder, bit 2 = reachable through caches. */
+export function pinnedNs(s: KState): Uint8Array {
+  const mark = new Uint8Array(s.ns.length);
+  const stack: number[] = [];
+  const visit = (n: number, bit: number): void => {
+    if (n < 0 || (mark[n]! & bit) !== 0) return;
+    mark[n]! |= bit;
+    stack.push(n, bit);
+  };
+  const viaDentry = (d: number, bit: number): void => {
+    const i = s.inodes[s.dentries[d]!.inode]!;
+    if (i.ns >= 0) visit(i.ns, bit);
+    if (i.pid >= 0) visit(s.pids[i.pid]!.ns, bit);
+  };
+  for (const t of s.tasks) {
+    if (t.state === TASK_REAPED) continue;
+    visit(t.userns, 1);
+    visit(s.pids[t.pid]!.ns, 1);
+    if (t.mmUserns >= 0) visit(t.mmUserns, 1);
+    if (t.nsproxy >= 0) for (const n of s.nsproxies[t.nsproxy]!.ns) visit(n, 1);
+    for (const fid of t.fds.values()) {
+      const f = s.files[fid]!;
+      if (f.kind === F_NS && f.dentry >= 0) viaDentry(f.dentry, 1);
+      if (f.pid >= 0) visit(s.pids[f.pid]!.ns, 1);
+      if (f.mnt >= 0) {
+        const m = s.mounts[f.mnt]!;
+        if (m.dentry >= 0) viaDentry(m.dentry, 1);
+      }
+    }
+  }
+  for (const d of s.dcache.values()) if (!s.dentries[d]!.freed) viaDentry(d, 2);
+  while (stack.length > 0) {
+    const bit = stack.pop()!;
+    const n = s.ns[stack.pop()!]!;
+    visit(n.owner, bit);
+    visit(n.parent, bit);
+    if (n.kind === 'mnt') for (const m of n.mounts) if (s.mounts[m]!.dentry >= 0) viaDentry(s.mounts[m]!.dentry, bit);
+  }
+  return mark;
+}
+
+/** Checks every state invariant; returns the first breach as [name, detail] or null. */
+export function checkState(s: KState): [string, string] | null {
+  const want = expectedCounts(s);
+  const out = { uaf: s.uaf, refs: '' };
+  compare('ns', s.ns, want.ns, out);
+  compare('nsproxy', s.nsproxies, want.proxy, out);
+  compare('pid', s.pids, want.pid, out);
+  compare('file', s.files, want.file, out);
+  compare('dentry', s.dentries, want.dentry, out);
+  compare('inode', s.inodes, want.inode, out);
+  if (out.uaf !== '') return ['no-use-after-put', out.uaf];
+  if (out.refs !== '') return ['refcount-exact', out.refs];
+  const pinned = pinnedNs(s);
+  for (let i = 0; i < s.ns.length; i++) {
+    const n = s.ns[i]!;
+    if ((pinned[i]! & 1) !== 0 && n.freed) return ['alive-while-pinned', `${n.kind} ns ${i} is pinned but freed`];
+    if (pinned[i] === 0 && !n.freed) return ['freed-when-unpinned', `${n.kind} ns ${i} is pinned by nothing but still allocated (count ${n.count})`];
+  }
+  return null;
+}
+
+/** The namespace /proc/<task>/ns/<entry> names now, read straight from the task (no caches). */
+export function currentNs(s: KState, task: number, entry: string): number {
+  const t = s.tasks[task]!;
+  if (t.state === TASK_REAPED) return -1;
+  if (entry === 'user') return t.userns;
+  if (entry === 'pid') return s.pids[t.pid]!.ns;
+  if (t.nsproxy < 0) return -1;
+  const p = s.nsproxies[t.nsproxy]!.ns;
+  const slot = entry === 'net' ? SLOT.net : entry === 'uts' ? SLOT.uts : entry === 'ipc' ? SLOT.ipc : entry === 'mnt' ? SLOT.mnt
+    : entry === 'cgroup' ? SLOT.cgroup : entry === 'time' ? SLOT.time : entry === 'time_for_children' ? SLOT.time4c
+      : entry === 'pid_for_children' ? SLOT.pid4c : -1;
+  return slot < 0 ? -1 : p[slot]!;
+}
+
+/** ns-fd-only: what setns may answer for the fd's kind in the pre-state. */
+export function setnsAllowed(s: KState, task: number, fd: string): ((errno: string | undefined) => boolean) | null {
+  const t = s.tasks[task];
+  if (!t || t.state !== TASK_RUNNING) return null;
+  const fid = t.fds.get(fd);
+  const capFirst = s.profile.setnsCapFirst;
+  const extra = (e: string | undefined) => (capFirst && e === 'EPERM') || (!s.profile.setns && e === 'ENOSYS');
+  if (fid === undefined || s.files[fid]!.opath) return (e) => e === 'EBADF' || extra(e);
+  const k = s.files[fid]!.kind;
+  if (k === F_NS || (k === F_PIDFD && s.profile.pidfd)) return null;
+  return (e) => e === 'EINVAL' || extra(e);
+}
