@@ -305,6 +305,38 @@ describe(`live kernel oracle${why}`, () => {
 });
 
 describe(`live kernel oracle hygiene${why}`, () => {
+  it.skipIf(skip)(`paths outside /proc/<task>, @mount and /tmp/<file> are refused (never the host's files)${why}`, async () => {
+    const k = new KernelBackend();
+    await k.start();
+    try {
+      await expect(k.apply({ op: 'open', task: 'init', path: '/etc/passwd', fd: 'f' })).rejects.toThrow(/unsupported path/);
+      await expect(k.apply({ op: 'bind', task: 'init', source: '/proc/init/ns/net', target: '/mnt' })).rejects.toThrow(/unsupported path/);
+      // an unknown task name maps to a pid that does not exist (never to pid 1)
+      expect(await k.apply({ op: 'open', task: 'init', path: '/proc/nosuch/ns/net', fd: 'f' })).toEqual({ errno: 'ENOENT' });
+      expect(await k.apply({ op: 'stat', task: 'init', path: '/proc/init/ns/net' })).toHaveProperty('ns');
+    } finally {
+      await k.stop();
+    }
+  });
+
+  const setpriv = (() => {
+    try {
+      execFileSync('setpriv', ['--version'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  it.skipIf(skip || !setpriv)(`probe() explains why it cannot run: not root${why}`, () => {
+    const here = dirname(fileURLToPath(import.meta.url));
+    const kernel = join(here, '..', 'oracle', 'kernel.ts');
+    const code = `const { KernelBackend } = await import(${JSON.stringify(kernel)}); console.log(JSON.stringify(await KernelBackend.probe()));`;
+    const out = execFileSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--import', 'tsx', '--input-type=module', '-e', code], {
+      encoding: 'utf8', cwd: join(here, '..'),
+    });
+    expect(JSON.parse(out.trim().split('\n').pop()!)).toEqual({ ok: false, reason: 'not root' });
+  });
+
   it.skipIf(skip)(`SIGKILL of the driver leaves no process, mount or file behind${why}`, async () => {
     const here = dirname(fileURLToPath(import.meta.url));
     const mountsBefore = readFileSync('/proc/self/mountinfo', 'utf8');
