@@ -655,6 +655,8 @@ static void s_exit(int t, out_t *o) {
   outf(o, "ok");
 }
 
+static int req_in = -1, rep_out = 1, pipe_req_w = -1, pipe_rep_r = -1; /* command pipes (--pipes mode) or stdin/stdout */
+
 static void sandbox_main(int life) {
   prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   struct pollfd pf = {life, POLLIN, 0};
@@ -674,12 +676,16 @@ static void sandbox_main(int life) {
   out_t *o = malloc(sizeof *o);
   o->n = 0;
   if (new_task(-1, 0, "", o) < 0) die("init-task", ECHILD);
-  dprintf(1, "ready\tdir=%s\tpid=%d\n", dir, tasks[0].pid);
+  if (req_in >= 0)
+    dprintf(1, "ready\tdir=%s\tpid=%d\treq=%d\trep=%d\n", dir, tasks[0].pid, pipe_req_w, pipe_rep_r);
+  else
+    dprintf(1, "ready\tdir=%s\tpid=%d\n", dir, tasks[0].pid);
+  FILE *in = req_in >= 0 ? fdopen(req_in, "r") : stdin;
 
   char *line = NULL;
   size_t cap = 0;
   ssize_t len;
-  while ((len = getline(&line, &cap, stdin)) > 0) {
+  while ((len = getline(&line, &cap, in)) > 0) {
     if (line[len - 1] == '\n') line[--len] = 0;
     char *a[4] = {0};
     char *save = line;
@@ -719,7 +725,7 @@ static void sandbox_main(int life) {
     for (size_t i = 0; i < o->n; i++)
       if (o->b[i] == '\n') o->b[i] = ' ';
     o->b[o->n] = '\n';
-    if (write(1, o->b, o->n + 1) < 0) _exit(1);
+    if (write(rep_out, o->b, o->n + 1) < 0) _exit(1);
   }
   _exit(0); /* pid-ns init exits: the kernel kills every task; mounts go with the mnt ns */
 }
@@ -749,15 +755,28 @@ int main(int argc, char **argv) {
   prctl(PR_SET_NAME, "procns-exec", 0, 0, 0);
   if (unshare(SANDBOX_NS) < 0) die("unshare", errno);
   if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) die("mount-private", errno);
+  /* --pipes: requests and replies go over two private pipes that the driver opens through
+   * /proc/<E>/fd/<n> (blocking, so it can do synchronous round trips); E keeps its copies of
+   * the driver's ends, which close when E dies. */
+  if (argc > 2 && !strcmp(argv[2], "--pipes")) {
+    int rq[2], rp[2];
+    if (pipe(rq) < 0 || pipe(rp) < 0) die("pipe", errno);
+    req_in = rq[0];
+    rep_out = rp[1];
+    pipe_req_w = rq[1];
+    pipe_rep_r = rp[0];
+  }
   int life[2];
   if (pipe2(life, O_CLOEXEC) < 0) die("pipe", errno);
   pid_t s = fork();
   if (s < 0) die("fork", errno);
   if (s == 0) {
     close(life[1]);
+    if (req_in >= 0) { close(pipe_req_w); close(pipe_rep_r); } /* S keeps only its own ends */
     sandbox_main(life[0]);
   }
   close(life[0]);
+  if (req_in >= 0) { close(req_in); close(rep_out); }
   close(0);
   close(1);
   int st;

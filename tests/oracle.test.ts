@@ -13,8 +13,8 @@ const skip = !probe.ok;
 const why = probe.ok ? '' : ` (skipped: ${probe.reason})`;
 
 /** Replays steps on a fresh backend; `ns` names bound by nsid are substituted in expects. */
-async function replay(steps: Step[]): Promise<Array<{ step: Step; out: Outcome }>> {
-  const k = new KernelBackend();
+async function replay(steps: Step[], opts: { sync?: boolean } = {}): Promise<Array<{ step: Step; out: Outcome }>> {
+  const k = new KernelBackend(opts);
   await k.start();
   const names = new Map<string, string>();
   const log: Array<{ step: Step; out: Outcome }> = [];
@@ -203,8 +203,8 @@ describe(`live kernel oracle${why}`, () => {
     ]);
   });
 
-  it.skipIf(skip)(`umount frees the last pin: alive false at once${why}`, async () => {
-    await replay([
+  it.skipIf(skip)(`umount frees the last pin: alive false at once (both transports)${why}`, async () => {
+    for (const sync of [true, false]) await replay([
       { op: 'spawn', task: 'a', parent: 'init', newns: ['net'] },
       { op: 'nsid', task: 'init', path: '/proc/a/ns/net', as: 'N' },
       { op: 'bind', task: 'init', source: '/proc/a/ns/net', target: '@m', expect: 'ok' },
@@ -218,7 +218,7 @@ describe(`live kernel oracle${why}`, () => {
       { op: 'alive', ns: 'N', expect: false },
       { op: 'open', task: 'init', path: '@m', fd: 'g', expect: 'ok' },
       { op: 'setns', task: 'init', fd: 'g', nstype: 0, expect: 'EINVAL' },
-    ]);
+    ], { sync });
   });
 
   it.skipIf(skip)(`ioctls: NS_GET_NSTYPE, NS_GET_USERNS, NS_GET_PARENT, NS_GET_OWNER_UID, unknown${why}`, async () => {
