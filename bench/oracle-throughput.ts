@@ -24,20 +24,25 @@ if (!probe.ok) {
   process.exit(0);
 }
 
-const k = new KernelBackend();
-await k.start();
-await k.apply({ op: 'spawn', task: 'a', parent: 'init', newns: ['net'] });
 const loop: Op[] = [
   { op: 'open', task: 'init', path: '/proc/a/ns/net', fd: 'f' },
   { op: 'stat', task: 'init', fd: 'f' },
   { op: 'ioctl', task: 'init', fd: 'f', request: 'NS_GET_NSTYPE' },
   { op: 'close', task: 'init', fd: 'f' },
 ];
-const viaExecutor = await timed('executor (open/stat/ioctl/close)', async () => {
-  for (const op of loop) await k.apply(op);
-  return loop.length;
-});
-await k.stop();
+async function viaBackend(sync: boolean) {
+  const k = new KernelBackend({ sync });
+  await k.start();
+  await k.apply({ op: 'spawn', task: 'a', parent: 'init', newns: ['net'] });
+  const r = await timed(`executor (${sync ? 'sync pipes' : 'stdio'})`, async () => {
+    for (const op of loop) await k.apply(op);
+    return loop.length;
+  });
+  await k.stop();
+  return r;
+}
+const viaExecutor = await viaBackend(true);
+const viaStdio = await viaBackend(false);
 
 // baseline 1: one sandbox per op, as a shell script would do it
 const viaUnshare = await timed('unshare per op', () => {
@@ -53,9 +58,9 @@ const viaExec = await timed('exec per op', () => {
 });
 
 const machine = `${cpus().length}x ${cpus()[0]?.model.trim() ?? '?'}, Linux ${release()}`;
-console.log('| machine | executor ops/s | unshare-per-op ops/s | exec-per-op ops/s | executor / unshare | executor / exec |');
-console.log('|---|---|---|---|---|---|');
+console.log('| machine | executor ops/s | executor (stdio) ops/s | unshare-per-op ops/s | exec-per-op ops/s | executor / unshare | executor / exec |');
+console.log('|---|---|---|---|---|---|---|');
 console.log(
-  `| ${machine} | ${viaExecutor.rate.toFixed(0)} | ${viaUnshare.rate.toFixed(0)} | ${viaExec.rate.toFixed(0)} | ` +
+  `| ${machine} | ${viaExecutor.rate.toFixed(0)} | ${viaStdio.rate.toFixed(0)} | ${viaUnshare.rate.toFixed(0)} | ${viaExec.rate.toFixed(0)} | ` +
     `${(viaExecutor.rate / viaUnshare.rate).toFixed(1)}x | ${(viaExecutor.rate / viaExec.rate).toFixed(1)}x |`,
 );
