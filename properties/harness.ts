@@ -17,6 +17,8 @@ export interface Violation {
   property: string;
   detail: string;
   step: number;
+  /** A violation whose key the caller asked to let pass: the run should stop here quietly. */
+  masked?: boolean;
 }
 
 export interface StepResult {
@@ -28,6 +30,15 @@ export interface StepResult {
 export interface CheckerOptions {
   /** Check the state invariants after every op (the default). */
   invariants?: boolean;
+  /** Violation keys (see violationKey) to let pass, so that a search can look for others. */
+  ignore?: ReadonlySet<string>;
+}
+
+/** The key a violation is masked by: the property, and for refinement the op too. */
+export function violationKey(property: string, detail: string): string {
+  if (property === 'refinement') return `refinement(${detail.split(':')[0]})`;
+  if (property === 'ptrace-gate' && detail.includes(' answered ')) return 'ptrace-gate(errno)';
+  return property;
 }
 
 /** Two levels in lockstep, with the trace's namespace names bound per level. */
@@ -41,12 +52,26 @@ export class Checker {
   private readonly simToSpec = new Map<string, string>();
   private readonly specToSim = new Map<string, string>();
   private readonly checkInvariants: boolean;
+  private readonly ignore: ReadonlySet<string>;
 
   constructor(profile: Profile, opts: CheckerOptions = {}) {
     this.profile = profile;
     this.spec = SPEC.init(profile);
     this.sim = SIM.init(profile);
     this.checkInvariants = opts.invariants ?? true;
+    this.ignore = opts.ignore ?? new Set();
+  }
+
+  /** An independent copy (for engines that branch: exhaustive search). */
+  clone(): Checker {
+    const c = new Checker(this.profile, { invariants: this.checkInvariants, ignore: this.ignore });
+    c.spec = SPEC.clone(this.spec);
+    c.sim = SIM.clone(this.sim);
+    c.steps = this.steps;
+    for (const [k, v] of this.names) c.names.set(k, v);
+    for (const [k, v] of this.simToSpec) c.simToSpec.set(k, v);
+    for (const [k, v] of this.specToSim) c.specToSim.set(k, v);
+    return c;
   }
 
   /** The identity a level gives to a namespace name, or undefined. */
@@ -126,21 +151,25 @@ export class Checker {
   }
 
   private judge(op: Op, pre: PreFacts, spec: Outcome, sim: Outcome, step: number): Violation | null {
-    const v = (property: string, detail: string): Violation => ({ property, detail, step });
+    const ign = this.ignore;
+    const v = (property: string, detail: string): Violation =>
+      ign.size > 0 && ign.has(violationKey(property, detail)) ? { property, detail, step, masked: true } : { property, detail, step };
+    let found: Violation | null = null;
     if (this.checkInvariants) {
       const st = checkState(this.sim);
-      if (st && (st[0] === 'no-use-after-put' || st[0] === 'refcount-exact')) return v(st[0], st[1]);
+      if (st && (st[0] === 'no-use-after-put' || st[0] === 'refcount-exact')) found = v(st[0], st[1]);
       const got = this.resultNs(op, sim);
-      if (pre.denied && got >= 0) return v('ptrace-gate', `${op.op} reached ${this.sim.ns[got]!.kind} ns ${got} of a task it may not ptrace-read`);
-      if (pre.gate !== '' && sim.errno !== pre.gate) {
-        return v('ptrace-gate', `${op.op} of a task it may not ptrace-read answered ${sim.errno ?? 'success'}, not the gate's ${pre.gate}`);
+      if (!found && pre.denied && got >= 0) found = v('ptrace-gate', `${op.op} reached ${this.sim.ns[got]!.kind} ns ${got} of a task it may not ptrace-read`);
+      if (!found && pre.gate !== '' && sim.errno !== pre.gate) {
+        found = v('ptrace-gate', `${op.op} of a task it may not ptrace-read answered ${sim.errno ?? 'success'}, not the gate's ${pre.gate}`);
       }
-      if (pre.expectNs !== -2 && got >= 0 && got !== pre.expectNs) {
-        return v('identity', `${op.op} ${'path' in op ? op.path : ''} gave ns ${got}, but the task's current one is ${pre.expectNs < 0 ? 'none' : pre.expectNs}`);
+      if (!found && pre.expectNs !== -2 && got >= 0 && got !== pre.expectNs) {
+        found = v('identity', `${op.op} ${'path' in op ? op.path : ''} gave ns ${got}, but the task's current one is ${pre.expectNs < 0 ? 'none' : pre.expectNs}`);
       }
-      if (pre.setnsOk && !pre.setnsOk(sim.errno)) return v('ns-fd-only', `setns on a non-namespace fd gave ${sim.errno ?? 'success'}`);
-      if (st) return v(st[0], st[1]);
+      if (!found && pre.setnsOk && !pre.setnsOk(sim.errno)) found = v('ns-fd-only', `setns on a non-namespace fd gave ${sim.errno ?? 'success'}`);
+      if (!found && st) found = v(st[0], st[1]);
     }
+    if (found) return found;
     const diff = this.refines(op, spec, sim);
     return diff ? v('refinement', diff) : null;
   }

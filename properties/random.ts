@@ -7,7 +7,7 @@ import type { Op } from '../model/types.ts';
 import type { Profile } from '../model/profiles.ts';
 import { Alphabet, bindNames, NO_NAMES } from './alphabet.ts';
 import type { Bounds, Names } from './alphabet.ts';
-import { Checker } from './harness.ts';
+import { Checker, violationKey } from './harness.ts';
 import type { Violation } from './harness.ts';
 import { minimize, runOps } from './shrink.ts';
 
@@ -37,6 +37,8 @@ export interface CheckResult {
   ms: number;
   seed: number;
   counterexample?: Counterexample;
+  /** Every distinct violation found, most severe first. */
+  all?: Counterexample[];
 }
 
 type Choice = [number, number, number, number, number];
@@ -48,58 +50,63 @@ export function runArbitrary(maxOps: number): fc.Arbitrary<Choice[]> {
 }
 
 /** Decodes choices into ops, running them; stops at the first violation. */
-export function play(profile: Profile, alphabet: Alphabet, choices: readonly Choice[]): { ops: Op[]; violation: Violation | null } {
-  const checker = new Checker(profile);
+export function play(profile: Profile, alphabet: Alphabet, choices: readonly Choice[], ignore?: ReadonlySet<string>): { ops: Op[]; violation: Violation | null } {
+  const checker = new Checker(profile, ignore && ignore.size ? { ignore } : {});
   let names: Names = NO_NAMES;
   const ops: Op[] = [];
   for (const c of choices) {
     const op = alphabet.decode(c, checker.spec, names);
     ops.push(op);
     const r = checker.apply(op);
-    if (r.violation) return { ops, violation: r.violation };
+    if (r.violation) return { ops, violation: r.violation.masked ? null : r.violation };
     names = bindNames(names, op, r.spec);
   }
   return { ops, violation: null };
 }
 
-export function check(profile: Profile, opts: CheckOptions = {}): CheckResult {
+/** The order in which a run's distinct violations are reported (the first is the verdict). */
+export const PRIORITY = ['no-use-after-put', 'ptrace-gate', 'ptrace-gate(errno)', 'identity', 'refcount-exact',
+  'alive-while-pinned', 'freed-when-unpinned', 'ns-fd-only', 'refinement'];
+const rank = (c: Counterexample): number => {
+  const k = violationKey(c.property, c.detail);
+  const i = PRIORITY.indexOf(k.startsWith('refinement') ? 'refinement' : k);
+  return i < 0 ? PRIORITY.length : i;
+};
+
+/**
+ * Random checking. When a run fails, its violation is shrunk and recorded, its key is masked,
+ * and the search goes on (same seed, fresh runs) for other distinct violations, up to
+ * `maxViolations`. Deterministic for a given seed.
+ */
+export function check(profile: Profile, opts: CheckOptions & { maxViolations?: number } = {}): CheckResult {
   const runs = opts.runs ?? 200;
   const seed = opts.seed ?? 42;
   const alphabet = new Alphabet(profile, opts.bounds);
+  const maxOps = opts.maxOps ?? 60;
+  const found: Counterexample[] = [];
+  const ignore = new Set<string>();
   let ops = 0;
-  let last: { ops: Op[]; violation: Violation | null } | null = null;
+  let runsDone = 0;
   const t0 = performance.now();
-  const prop = fc.property(runArbitrary(opts.maxOps ?? 60), (choices) => {
-    const r = play(profile, alphabet, choices);
-    ops += r.ops.length;
-    if (r.violation) {
-      last = r;
-      return false;
-    }
-    return true;
-  });
-  const details = fc.check(prop, { numRuns: runs, seed, ...(opts.path ? { path: opts.path } : {}), endOnFailure: false });
+  for (let round = 0; round < (opts.maxViolations ?? 1); round++) {
+    const prop = fc.property(runArbitrary(maxOps), (choices) => {
+      const r = play(profile, alphabet, choices, ignore);
+      ops += r.ops.length;
+      return r.violation === null;
+    });
+    const details = fc.check(prop, { numRuns: runs, seed, ...(opts.path && round === 0 ? { path: opts.path } : {}), endOnFailure: false });
+    runsDone += details.numRuns;
+    if (!details.failed || !details.counterexample) break;
+    const final = play(profile, alphabet, details.counterexample[0], ignore);
+    const v = final.violation;
+    if (!v) break;
+    const key = violationKey(v.property, v.detail);
+    const minimal = minimize(profile, final.ops, key, ignore);
+    const again = runOps(profile, minimal, ignore).violation ?? v;
+    found.push({ property: again.property, detail: again.detail, ops: minimal, shrunkFrom: final.ops.length, seed, path: details.counterexamplePath ?? '' });
+    ignore.add(key);
+  }
   const ms = performance.now() - t0;
-  if (!details.failed || !details.counterexample) return { ok: true, runs: details.numRuns, ops, ms, seed };
-  // replay the shrunk counterexample to get its ops and violation
-  const final = play(profile, alphabet, details.counterexample[0]);
-  const v = final.violation ?? (last as { violation: Violation | null } | null)?.violation;
-  if (!v) return { ok: true, runs: details.numRuns, ops, ms, seed };
-  const minimal = minimize(profile, final.ops, v.property);
-  const again = runOps(profile, minimal).violation ?? v;
-  return {
-    ok: false,
-    runs: details.numRuns,
-    ops,
-    ms: performance.now() - t0,
-    seed,
-    counterexample: {
-      property: again.property,
-      detail: again.detail,
-      ops: minimal,
-      shrunkFrom: final.ops.length,
-      seed,
-      path: details.counterexamplePath ?? '',
-    },
-  };
+  found.sort((a, b) => rank(a) - rank(b));
+  return { ok: found.length === 0, runs: runsDone, ops, ms, seed, ...(found.length ? { counterexample: found[0]!, all: found } : {}) };
 }

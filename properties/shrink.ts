@@ -5,15 +5,15 @@
 import type { Op, Step } from '../model/types.ts';
 import type { Profile } from '../model/profiles.ts';
 import { validateSteps } from '../model/trace.ts';
-import { Checker } from './harness.ts';
+import { Checker, violationKey } from './harness.ts';
 import type { Violation } from './harness.ts';
 
 /** Runs ops from the initial state; stops at the first violation. */
-export function runOps(profile: Profile, ops: readonly Op[]): { violation: Violation | null; checker: Checker } {
-  const checker = new Checker(profile);
+export function runOps(profile: Profile, ops: readonly Op[], ignore?: ReadonlySet<string>): { violation: Violation | null; checker: Checker } {
+  const checker = new Checker(profile, ignore ? { ignore } : {});
   for (const op of ops) {
     const r = checker.apply(op);
-    if (r.violation) return { violation: r.violation, checker };
+    if (r.violation) return { violation: r.violation.masked ? null : r.violation, checker };
   }
   return { violation: null, checker };
 }
@@ -28,14 +28,14 @@ function wellFormed(ops: readonly Op[]): boolean {
 }
 
 /** The shortest prefix that still fails, then greedy deletion (ddmin-style). */
-export function minimize(profile: Profile, ops: readonly Op[], property: string): Op[] {
+export function minimize(profile: Profile, ops: readonly Op[], key: string, ignore?: ReadonlySet<string>): Op[] {
   const fails = (c: readonly Op[]): boolean => {
     if (!wellFormed(c)) return false;
-    const v = runOps(profile, c).violation;
-    return v !== null && v.property === property;
+    const v = runOps(profile, c, ignore).violation;
+    return v !== null && violationKey(v.property, v.detail) === key;
   };
   let cur = ops.slice();
-  const first = runOps(profile, cur).violation;
+  const first = runOps(profile, cur, ignore).violation;
   if (first) cur = cur.slice(0, first.step + 1);
   for (let chunk = Math.max(1, cur.length >> 1); chunk >= 1; chunk >>= 1) {
     let changed = true;

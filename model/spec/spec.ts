@@ -277,10 +277,15 @@ function cred(s: SState, ti: number, op: Extract<Op, { op: 'cred' }>): Outcome {
 
 /** What a path names for `caller` (path_resolution(7), namespaces(7), proc(5)). */
 type Found = { kind: HandleKind; ns: number; mount: number; task: number; linkHandle: number; entry: string;
-  uid: number; gid: number; mode: number; immutable: boolean };
+  uid: number; gid: number; ownerTask: number; mode: number; immutable: boolean };
 
 function F(kind: HandleKind, over: Partial<Found> = {}): Found {
-  return { kind, ns: -1, mount: -1, task: -1, linkHandle: -1, entry: '', uid: 0, gid: 0, mode: 0o666, immutable: false, ...over };
+  return { kind, ns: -1, mount: -1, task: -1, linkHandle: -1, entry: '', uid: 0, gid: 0, ownerTask: -1, mode: 0o666, immutable: false, ...over };
+}
+
+/** The owner of a file: fixed, or (v3.0 proc ns files) the owning task's current euid/egid. */
+function ownerOf(s: SState, f: { uid: number; gid: number; ownerTask: number }): { uid: number; gid: number } {
+  return f.ownerTask >= 0 ? procOwner(s.tasks[f.ownerTask]!) : f;
 }
 
 const PROC_RE = /^\/proc\/([^/]+)\/(ns|fd)(?:\/([^/]+))?$/;
@@ -293,7 +298,7 @@ function resolve(s: SState, ci: number, path: string, follow: boolean): Found | 
     for (let i = list.length - 1; i >= 0; i--) {
       const m = s.mounts[list[i]!]!;
       if (m.target !== path) continue;
-      return m.ns >= 0 ? F('ns', { ns: m.ns, mount: list[i]!, uid: m.uid, gid: m.gid, mode: m.mode, immutable: m.immutable }) : F('reg', { mount: list[i]! });
+      return m.ns >= 0 ? F('ns', { ns: m.ns, mount: list[i]!, uid: m.uid, gid: m.gid, ownerTask: m.ownerTask, mode: m.mode, immutable: m.immutable }) : F('reg', { mount: list[i]! });
     }
     return F('reg');
   }
@@ -312,8 +317,7 @@ function resolve(s: SState, ci: number, path: string, follow: boolean): Found | 
       if (!listed) return 'ENOENT';
       const ns = nsOf(s, ti, entry);
       if (ns < 0) return 'ENOENT';
-      const o = procOwner(t);
-      return F('ns', { ns, uid: o.uid, gid: o.gid, mode: 0o400 });
+      return F('ns', { ns, ownerTask: ti, mode: 0o400 });
     }
     // v3.8+: magic symlinks; following or reading one needs ptrace read access (EACCES)
     if (!listed) return 'ENOENT';
@@ -330,7 +334,7 @@ function resolve(s: SState, ci: number, path: string, follow: boolean): Found | 
   if (!follow) return F('link', { task: ti, linkHandle: hi });
   if (!mayInspect(s, ci, ti)) return 'EACCES';
   const h = s.handles[hi]!;
-  if (h.kind === 'ns') return F('ns', { ns: h.ns, mount: h.mount, uid: h.uid, gid: h.gid, mode: h.mode, immutable: h.immutable });
+  if (h.kind === 'ns') return F('ns', { ns: h.ns, mount: h.mount, uid: h.uid, gid: h.gid, ownerTask: h.ownerTask, mode: h.mode, immutable: h.immutable });
   if (h.kind === 'link') return F('link', { task: h.task, entry: 'jumped', linkHandle: hi });
   if (h.kind === 'pidfd') return F('pidfd', { task: h.task, linkHandle: hi });
   if (h.kind === 'dir') return F('dir', { task: h.task });
@@ -358,12 +362,12 @@ function open(s: SState, ci: number, path: string, fd: string, flags: readonly s
   if (typeof f === 'string') return E(f);
   const c = s.tasks[ci]!;
   const base: SHandle = { kind: f.kind, ns: f.ns, mount: f.mount, task: f.task, pidns: -1, linkHandle: f.linkHandle, entry: f.entry,
-    uid: f.uid, gid: f.gid, mode: f.mode, immutable: f.immutable, opath, read, write };
+    uid: f.uid, gid: f.gid, ownerTask: f.ownerTask, mode: f.mode, immutable: f.immutable, opath, read, write };
   switch (f.kind) {
     case 'ns': {
       if (has('O_DIRECTORY')) return E('ENOTDIR');
       if (!opath) {
-        const e = dac(s, c, f, f.mode, false, f.immutable, { read, write });
+        const e = dac(s, c, ownerOf(s, f), f.mode, false, f.immutable, { read, write });
         if (e !== '') return E(e);
       }
       break;
@@ -439,7 +443,7 @@ function ioctl(s: SState, ci: number, fd: string, request: string, as: string | 
   const related = (ns: number, within: (x: number) => boolean): Outcome => {
     if (ns < 0 || !within(ns)) return E('EPERM');
     install(s, ci, as ?? `ioctl#${s.handles.length}`, { kind: 'ns', ns, mount: -1, task: -1, pidns: -1, linkHandle: -1, entry: '',
-      uid: 0, gid: 0, mode: 0o444, immutable: true, opath: false, read: true, write: false });
+      uid: 0, gid: 0, ownerTask: -1, mode: 0o444, immutable: true, opath: false, read: true, write: false });
     return OK;
   };
   const inMyUserns = (x: number) => userWithin(s, x, c.userns);
@@ -472,7 +476,7 @@ function bind(s: SState, ci: number, source: string, target: string): Outcome {
   const mntns = t.ns![S.mnt]!;
   // 6.18: binding one's own or an older mount namespace's file would make a loop (EINVAL)
   if (f.kind === 'ns' && s.profile.mntNsLoopCheck && s.ns[f.ns]!.kind === 'mnt' && mntns >= f.ns) return E('EINVAL');
-  s.mounts.push({ mntns, target, ns: f.kind === 'ns' ? f.ns : -1, uid: f.uid, gid: f.gid, mode: f.mode, immutable: f.immutable, detached: false });
+  s.mounts.push({ mntns, target, ns: f.kind === 'ns' ? f.ns : -1, uid: f.uid, gid: f.gid, ownerTask: f.ownerTask, mode: f.mode, immutable: f.immutable, detached: false });
   s.ns[mntns]!.mounts.push(s.mounts.length - 1);
   return OK;
 }
@@ -528,7 +532,7 @@ export function specStep(s: SState, op: Op): Outcome {
       const ti = s.byName.get(op.target);
       if (ti === undefined || s.tasks[ti]!.state === REAPED) return E('ESRCH');
       install(s, ci, op.fd, { kind: 'pidfd', ns: -1, mount: -1, task: ti, pidns: s.tasks[ti]!.pidns, linkHandle: -1, entry: '',
-        uid: 0, gid: 0, mode: 0o600, immutable: false, opath: false, read: true, write: true });
+        uid: 0, gid: 0, ownerTask: -1, mode: 0o600, immutable: false, opath: false, read: true, write: true });
       return OK;
     }
     case 'readdir': return readdir(s, ci, op.path);

@@ -49,6 +49,7 @@ export interface SHandle {
   entry: string; // 'link' of /proc/<task>/ns/<entry>
   uid: number; // owner and mode of the file ('ns')
   gid: number;
+  ownerTask: number; // v3.0 proc ns file: owned by this task's euid (proc(5)), -1 for a fixed owner
   mode: number;
   immutable: boolean;
   opath: boolean;
@@ -62,6 +63,7 @@ export interface SMount {
   ns: number; // the namespace the bind names, -1 for a plain file
   uid: number;
   gid: number;
+  ownerTask: number;
   mode: number;
   immutable: boolean;
   detached: boolean;

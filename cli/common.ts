@@ -1,0 +1,49 @@
+// Shared CLI plumbing: usage errors (exit 2, one line), option parsing, output.
+import { readFileSync } from 'node:fs';
+import type { Profile } from '../model/profiles.ts';
+import { getProfile, PROFILE_NAMES } from '../model/profiles.ts';
+import type { Trace } from '../model/types.ts';
+import { parseTrace, TraceError } from '../model/trace.ts';
+
+/** Bad usage or bad input: printed as one line, exit code 2. */
+export class UsageError extends Error {}
+
+export const EXIT = { ok: 0, violation: 1, usage: 2, bound: 3 } as const;
+
+export function profileOpt(name: string | undefined, fallback = 'v6.18'): Profile {
+  const p = getProfile(name ?? fallback);
+  if (!p) throw new UsageError(`unknown profile "${name}" (one of ${PROFILE_NAMES.join(', ')})`);
+  return p;
+}
+
+export function intOpt(name: string, v: string | undefined, dflt: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  if (v === undefined) return dflt;
+  if (!/^-?\d+$/.test(v)) throw new UsageError(`--${name} must be an integer, got "${v}"`);
+  const n = Number(v);
+  if (n < min || n > max) throw new UsageError(`--${name} must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+/** Reads and validates a trace file; every problem is a UsageError naming the file. */
+export function readTrace(file: string): Trace {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  try {
+    return parseTrace(text);
+  } catch (e) {
+    if (e instanceof TraceError) throw new UsageError(`${file}: ${e.message}`);
+    throw e;
+  }
+}
+
+export function printJson(doc: unknown): void {
+  process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+}
+
+export function say(line = ''): void {
+  process.stdout.write(`${line}\n`);
+}

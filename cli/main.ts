@@ -1,0 +1,49 @@
+// The procns command line. Exit codes: 0 all properties hold, 1 a violation was found,
+// 2 bad usage or input (one line on stderr), 3 a resource bound was hit first.
+import { Command, CommanderError } from 'commander';
+import { EXIT, UsageError } from './common.ts';
+import { registerCheck } from './check.ts';
+import { registerReplay } from './replay.ts';
+
+const program = new Command();
+program.name('procns')
+  .description('model checker and property-test suite for Linux /proc/<pid>/ns/* namespace files')
+  .exitOverride()
+  .configureOutput({ outputError: () => {} })
+  .showHelpAfterError(false);
+
+let pending: Promise<void> = Promise.resolve();
+
+function fatal(e: unknown): never {
+  if (e instanceof UsageError) {
+    process.stderr.write(`procns: ${e.message}\n`);
+    process.exit(EXIT.usage);
+  }
+  throw e;
+}
+
+/** Runs a command body; its number is the exit code. */
+function run(body: () => number | Promise<number>): void {
+  pending = (async () => {
+    try {
+      process.exitCode = await body();
+    } catch (e) {
+      fatal(e);
+    }
+  })();
+}
+
+registerCheck(program, run);
+registerReplay(program, run);
+
+try {
+  await program.parseAsync(process.argv);
+  await pending;
+} catch (e) {
+  if (e instanceof CommanderError) {
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') process.exit(0);
+    process.stderr.write(`procns: ${e.message.replace(/^error: /, '')}\n`);
+    process.exit(EXIT.usage);
+  }
+  fatal(e);
+}
