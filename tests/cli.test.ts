@@ -1,0 +1,83 @@
+// The command line as users and scripts see it: exit codes, one-line errors for bad input
+// (exit 2, no stack trace), --json printing one document, replay of a written trace.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const root = join(import.meta.dirname, '..');
+
+async function procns(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const r = await run(process.execPath, [join(root, 'bin/procns.mjs'), ...args], { cwd: tmp, env: { ...process.env, NO_COLOR: '1' } });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const x = e as { code: number; stdout: string; stderr: string };
+    return { code: x.code, stdout: x.stdout, stderr: x.stderr };
+  }
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'procns-cli-'));
+const file = (name: string, body: unknown) => {
+  const f = join(tmp, name);
+  writeFileSync(f, typeof body === 'string' ? body : JSON.stringify(body));
+  return f;
+};
+const T = (steps: unknown[]) => ({ format: 'procns-trace/1', profile: 'v6.18', steps });
+
+describe.concurrent('bad input: one line on stderr naming what is wrong, exit 2', () => {
+  const cases: [string, string[], RegExp][] = [
+    ['bad JSON', ['replay', file('bad.json', '{"format": ')], /bad\.json: not valid JSON/],
+    ['missing file', ['replay', join(tmp, 'nope.json')], /cannot read .*nope\.json: ENOENT/],
+    ['unknown op', ['replay', file('op.json', T([{ op: 'fork', task: 'init' }]))], /step 0: field "op" is not a known op: "fork"/],
+    ['missing field', ['replay', file('miss.json', T([{ op: 'open', task: 'init', fd: 'f1' }]))], /step 0 \(open\): field "path" is missing/],
+    ['mistyped field', ['replay', file('type.json', T([{ op: 'cred', task: 'init', uid: 'root' }]))], /step 0 \(cred\): field "uid" must be a uid\/gid number/],
+    ['unknown task', ['replay', file('task.json', T([{ op: 'exit', task: 'ghost' }]))], /step 0 \(exit\): field "task" names task "ghost"/],
+    ['unknown fd', ['replay', file('fd.json', T([{ op: 'close', task: 'init', fd: 'f9' }]))], /step 0 \(close\): field "fd" names fd "f9"/],
+    ['bad mount name', ['replay', file('mnt.json', T([{ op: 'umount', task: 'init', target: 'm' }]))], /step 0 \(umount\): field "target" must be a mount name/],
+    ['unknown ns name', ['replay', file('ns.json', T([{ op: 'alive', ns: 'N' }]))], /step 0 \(alive\): field "ns" names namespace "N"/],
+    ['wrong format', ['replay', file('fmt.json', { format: 'x', steps: [] })], /field "format" must be "procns-trace\/1"/],
+    ['unknown profile', ['check', '--profile', 'v2.6'], /unknown profile "v2.6"/],
+    ['bad --runs', ['check', '--runs', 'many'], /--runs must be an integer/],
+    ['unknown backend', ['replay', file('ok.json', T([])), '--backend', 'qemu'], /unknown backend "qemu"/],
+    ['unknown option', ['check', '--frobnicate'], /unknown option '--frobnicate'/],
+    ['unknown command', ['frob'], /unknown command 'frob'/],
+  ];
+  it.each(cases)('%s', async (_name, args, msg) => {
+    const r = await procns(...args);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(msg);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('exit codes and --json', () => {
+  it('check on v6.18 passes: exit 0, one JSON document', async () => {
+    const r = await procns('check', '--runs', '100', '--json');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ command: 'check', profile: 'v6.18', result: 'pass', runs: 100 });
+  });
+
+  it('check on v3.0 exits 1 with the ptrace violation; the same seed prints the same bytes; replay reproduces it', async () => {
+    const a = await procns('check', '--profile', 'v3.0', '--runs', '500', '--max-violations', '3', '--json', '--out', join(tmp, 'cx.json'));
+    const b = await procns('check', '--profile', 'v3.0', '--runs', '500', '--max-violations', '3', '--json', '--out', join(tmp, 'cx.json'));
+    expect(a.code).toBe(1);
+    expect(b.stdout).toBe(a.stdout);
+    const doc = JSON.parse(a.stdout);
+    expect(doc.violation.property).toBe('ptrace-gate');
+    expect(doc.violation.steps).toBeLessThanOrEqual(6);
+    expect(JSON.parse(readFileSync(join(tmp, 'cx.json'), 'utf8')).steps).toHaveLength(doc.violation.steps);
+    const rep = await procns('replay', join(tmp, 'cx.json'), '--backend', 'sim', '--json');
+    expect(rep.code).toBe(1);
+    expect(JSON.parse(rep.stdout).violation.property).toBe('ptrace-gate');
+    const spec = await procns('replay', join(tmp, 'cx.json'), '--backend', 'spec');
+    expect(spec.code).toBe(1); // the spec meets every expect, but the lockstep checker still reports the breach
+    expect(spec.stdout).toMatch(/violation at step \d+: ptrace-gate/);
+  });
+});
