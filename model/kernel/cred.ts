@@ -2,6 +2,7 @@
 // fs/namei.c generic_permission. Pure functions of the state.
 import { CAP_BIT } from '../types.ts';
 import type { KState, Task } from './state.ts';
+import { mutant } from './mutant-hooks.ts';
 
 /** security/commoncap.c cap_capable (v3.8+): walk from `ns` up to the caller's user ns. */
 export function ns_capable(s: KState, t: Task, ns: number, cap: number): boolean {
@@ -44,8 +45,8 @@ export function ptrace_may_access(s: KState, caller: number, target: number): bo
   if (legacy) {
     // v3.0: "if (task->mm) dumpable = get_dumpable(task->mm); if (!dumpable && !task_ns_capable(task, CAP_SYS_PTRACE))"
     const dumpable = t.mmUserns >= 0 && t.dumpable;
-    if (!dumpable && !ns_capable(s, c, t.userns, PTRACE)) return false;
-  } else if (t.mmUserns >= 0 && !t.dumpable && !ns_capable(s, c, t.mmUserns, PTRACE)) {
+    if (!dumpable && !ns_capable(s, c, t.userns, PTRACE) && !mutant('ptrace-no-dumpable')) return false;
+  } else if (t.mmUserns >= 0 && !t.dumpable && !ns_capable(s, c, t.mmUserns, PTRACE) && !mutant('ptrace-no-dumpable')) {
     // v4.10+: "mm && get_dumpable(mm) != SUID_DUMP_USER && !ptrace_has_cap(mm->user_ns, mode)"
     return false;
   }
@@ -54,7 +55,7 @@ export function ptrace_may_access(s: KState, caller: number, target: number): bo
 
 /** security/commoncap.c cap_ptrace_access_check: target's permitted caps must be a subset. */
 function cap_ptrace_access_check(s: KState, c: Task, t: Task): boolean {
-  if (c.userns === t.userns && (t.caps & ~c.caps) === 0) return true;
+  if (c.userns === t.userns && ((t.caps & ~c.caps) === 0 || mutant('ptrace-no-cap-subset'))) return true;
   return ns_capable(s, c, t.userns, PTRACE);
 }
 

@@ -85,6 +85,7 @@ function exit_core(s: KState, task: number): void {
   t.mmUserns = -1;
   for (const f of t.fds.values()) if (!mutant('exit-no-fput')) fput(s, f); // exit_files
   t.fds = new Map();
+  if (mutant('zombie-drops-userns')) put_ns(s, t.userns); // seeded bug: exit puts the cred's user ns early
   put_nsproxy(s, t.nsproxy); // exit_task_namespaces → switch_task_namespaces(p, NULL)
   if (mutant('exit-double-put-nsproxy')) put_nsproxy(s, t.nsproxy);
   t.nsproxy = -1;
@@ -135,7 +136,7 @@ export function reapable(s: KState, task: number): boolean {
 export function release_task(s: KState, task: number): void {
   const t: Task = s.tasks[task]!;
   t.state = TASK_REAPED;
-  put_ns(s, t.userns); // put_cred → put_user_ns
+  if (!mutant('zombie-drops-userns')) put_ns(s, t.userns); // put_cred → put_user_ns
   s.pids[t.pid]!.task = -1; // __exit_signal → detach_pid
   proc_flush_task(s, task);
   put_pid(s, t.pid);

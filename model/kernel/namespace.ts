@@ -27,7 +27,7 @@ export function do_loopback(s: KState, task: number, source: string, target: str
   if (fnd.kind === F_DIR) return 'ENOTDIR';
   if (fnd.kind === F_PIDFD || fnd.kind === F_LINK) return 'EINVAL';
   const mntns = caller_mnt_ns(s, task);
-  if (fnd.kind === F_NS && s.profile.mntNsLoopCheck) {
+  if (fnd.kind === F_NS && s.profile.mntNsLoopCheck && !mutant('mnt-ns-loop')) {
     const ns = s.inodes[s.dentries[fnd.dentry]!.inode]!.ns;
     // mnt_ns_loop: "current->nsproxy->mnt_ns->seq >= mnt_ns->seq" (ids are in creation order)
     if (s.ns[ns]!.kind === 'mnt' && mntns >= ns) {

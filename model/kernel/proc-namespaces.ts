@@ -28,7 +28,11 @@ export function ns_ops_get(s: KState, task: number, entry: string): number {
       break;
   }
   // the rest read task->nsproxy under task_lock; exit_task_namespaces cleared it for a zombie
-  if (t.nsproxy < 0) return -1;
+  if (t.nsproxy < 0) {
+    // seeded bug: no NULL check of the nsproxy that exit_task_namespaces put (a use after put)
+    if (mutant('get-ignores-exiting') && s.uaf === '') s.uaf = `ns_ops->get read the put nsproxy of exiting task ${task}`;
+    return -1;
+  }
   const proxy = s.nsproxies[t.nsproxy]!.ns;
   switch (entry) {
     case 'net': return get_ns(s, proxy[SLOT.net]!);
@@ -158,6 +162,7 @@ export function proc_ns_readlink(s: KState, caller: number, task: number, entry:
   const ns = ns_ops_get(s, task, entry);
   if (ns < 0) return 'ENOENT';
   put_ns(s, ns); // ns_get_name: ns_ops->put after formatting
+  if (mutant('readlink-double-put')) put_ns(s, ns);
   return ns;
 }
 
