@@ -50,7 +50,42 @@ export interface Names {
 
 export const NO_NAMES: Names = { fds: [], ns: [] };
 
-type Domain = readonly unknown[];
+/** An argument domain: a list, or a virtual list whose items are made on demand. */
+type Domain = readonly unknown[] | { readonly length: number; at(i: number): unknown };
+
+function at(d: Domain, i: number): unknown {
+  return Array.isArray(d) ? d[i] : (d as { at(i: number): unknown }).at(i);
+}
+
+/**
+ * The paths a state offers, as a virtual list (the hot path makes only the one it picks):
+ * per task, its ns entries, its ns directory and its fd links; then the mounts and /tmp/x.
+ */
+class PathDomain {
+  readonly length: number;
+  private readonly perTask: number;
+  constructor(private readonly tasks: readonly { name: string }[], private readonly entries: readonly string[],
+    private readonly fds: readonly string[], private readonly mounts: readonly string[]) {
+    this.perTask = entries.length + 1 + fds.length;
+    this.length = tasks.length * this.perTask + mounts.length + 1;
+  }
+  at(i: number): string {
+    const t = Math.floor(i / this.perTask);
+    if (t < this.tasks.length) {
+      const k = i - t * this.perTask;
+      const name = this.tasks[t]!.name;
+      if (k < this.entries.length) return `/proc/${name}/ns/${this.entries[k]}`;
+      if (k === this.entries.length) return `/proc/${name}/ns`;
+      return `/proc/${name}/fd/${this.fds[k - this.entries.length - 1]}`;
+    }
+    const m = i - this.tasks.length * this.perTask;
+    return m < this.mounts.length ? this.mounts[m]! : '/tmp/x';
+  }
+  /** The same list without /tmp/x (bind sources). */
+  withoutTmp(): { length: number; at(i: number): string } {
+    return { length: this.length - 1, at: (i: number) => this.at(i) };
+  }
+}
 interface Family {
   name: Op['op'];
   weight: number;
@@ -76,17 +111,7 @@ export class Alphabet {
     const anyTask = (s: SState) => s.tasks.map((t) => t.name);
     const fdNames = (n: Names) => (n.fds.length > 0 ? n.fds : ['f1']);
     const newFd = (n: Names) => (n.fds.length < b.maxFds ? `f${n.fds.length + 1}` : n.fds[n.fds.length - 1]!);
-    const paths = (s: SState, n: Names): string[] => {
-      const out: string[] = [];
-      for (const t of s.tasks) {
-        for (const e of entries) out.push(`/proc/${t.name}/ns/${e}`);
-        out.push(`/proc/${t.name}/ns`);
-        for (const f of n.fds) out.push(`/proc/${t.name}/fd/${f}`);
-      }
-      for (const m of b.mounts) out.push(m);
-      out.push('/tmp/x');
-      return out;
-    };
+    const paths = (s: SState, n: Names): PathDomain => new PathDomain(s.tasks, entries, n.fds, b.mounts);
     const all: Family[] = [
       { name: 'spawn', weight: 3, domains: (s) => (s.tasks.length > b.maxTasks ? [[]] : [actors(s), this.newnsSets]),
         build: ([p, ns], s) => ({ op: 'spawn', task: `t${s.tasks.length}`, parent: p as string, ...((ns as NsKind[]).length ? { newns: ns as NsKind[] } : {}) }) },
@@ -121,11 +146,15 @@ export class Alphabet {
       { name: 'ioctl', weight: profile.ioctls ? 3 : 1, domains: (s, n) => [actors(s), fdNames(n), [...IOCTLS, 'NS_BOGUS']],
         build: ([t, fd, r], _s, n) => ({ op: 'ioctl', task: t as string, fd: fd as string, request: r as string,
           ...(r === 'NS_GET_USERNS' || r === 'NS_GET_PARENT' ? { as: newFd(n) } : {}) }) },
-      { name: 'bind', weight: 3, domains: (s, n) => [actors(s), paths(s, n).filter((p) => !p.startsWith('/tmp')), b.mounts],
+      { name: 'bind', weight: 3, domains: (s, n) => [actors(s), paths(s, n).withoutTmp(), b.mounts],
         build: ([t, src, m]) => ({ op: 'bind', task: t as string, source: src as string, target: m as string }) },
       { name: 'umount', weight: 2, domains: (s) => [actors(s), b.mounts],
         build: ([t, m]) => ({ op: 'umount', task: t as string, target: m as string }) },
-      { name: 'nsid', weight: 2, domains: (s, n) => (n.ns.length >= b.maxNsNames ? [[]] : [actors(s), [...n.fds, ...paths(s, n)]]),
+      { name: 'nsid', weight: 2, domains: (s, n) => {
+        if (n.ns.length >= b.maxNsNames) return [[]];
+        const p = paths(s, n);
+        return [actors(s), { length: n.fds.length + p.length, at: (i: number) => (i < n.fds.length ? n.fds[i] : p.at(i - n.fds.length)) }];
+      },
         build: ([t, x], _s, n) => {
           const name = `N${n.ns.length + 1}`;
           const ref = x as string;
@@ -168,7 +197,7 @@ export class Alphabet {
       for (const x of d) if (x.length === 0) { ok = false; break; }
       if (!ok) continue;
       const args = new Array<unknown>(d.length);
-      for (let i = 0; i < d.length; i++) args[i] = d[i]![(c[i + 1] ?? 0) % d[i]!.length];
+      for (let i = 0; i < d.length; i++) args[i] = at(d[i]!, (c[i + 1] ?? 0) % d[i]!.length);
       return f.build(args, s, n);
     }
     return { op: 'shrink' };
@@ -180,7 +209,7 @@ export class Alphabet {
     for (const { f, d } of this.applicable(s, n)) {
       const idx = new Array<number>(d.length).fill(0);
       for (;;) {
-        out.push(f.build(idx.map((k, i) => d[i]![k]), s, n));
+        out.push(f.build(idx.map((k, i) => at(d[i]!, k)), s, n));
         let i = d.length - 1;
         while (i >= 0 && ++idx[i]! >= d[i]!.length) idx[i--] = 0;
         if (i < 0) break;

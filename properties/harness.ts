@@ -151,41 +151,43 @@ export class Checker {
   }
 
   private judge(op: Op, pre: PreFacts, spec: Outcome, sim: Outcome, step: number): Violation | null {
-    const ign = this.ignore;
-    const v = (property: string, detail: string): Violation =>
-      ign.size > 0 && ign.has(violationKey(property, detail)) ? { property, detail, step, masked: true } : { property, detail, step };
     let found: Violation | null = null;
     if (this.checkInvariants) {
       const st = checkState(this.sim);
-      if (st && (st[0] === 'no-use-after-put' || st[0] === 'refcount-exact')) found = v(st[0], st[1]);
+      if (st && (st[0] === 'no-use-after-put' || st[0] === 'refcount-exact')) found = this.breach(st[0], st[1], step);
       const got = this.resultNs(op, sim);
-      if (!found && pre.denied && got >= 0) found = v('ptrace-gate', `${op.op} reached ${this.sim.ns[got]!.kind} ns ${got} of a task it may not ptrace-read`);
+      if (!found && pre.denied && got >= 0) found = this.breach('ptrace-gate', `${op.op} reached ${this.sim.ns[got]!.kind} ns ${got} of a task it may not ptrace-read`, step);
       if (!found && pre.gate !== '' && sim.errno !== pre.gate) {
-        found = v('ptrace-gate', `${op.op} of a task it may not ptrace-read answered ${sim.errno ?? 'success'}, not the gate's ${pre.gate}`);
+        found = this.breach('ptrace-gate', `${op.op} of a task it may not ptrace-read answered ${sim.errno ?? 'success'}, not the gate's ${pre.gate}`, step);
       }
       if (!found && pre.expectNs !== -2 && got >= 0 && got !== pre.expectNs) {
-        found = v('identity', `${op.op} ${'path' in op ? op.path : ''} gave ns ${got}, but the task's current one is ${pre.expectNs < 0 ? 'none' : pre.expectNs}`);
+        found = this.breach('identity', `${op.op} ${'path' in op ? op.path : ''} gave ns ${got}, but the task's current one is ${pre.expectNs < 0 ? 'none' : pre.expectNs}`, step);
       }
-      if (!found && pre.setnsOk && !pre.setnsOk(sim.errno)) found = v('ns-fd-only', `setns on a non-namespace fd gave ${sim.errno ?? 'success'}`);
-      if (!found && st) found = v(st[0], st[1]);
+      if (!found && pre.setnsOk && !pre.setnsOk(sim.errno)) found = this.breach('ns-fd-only', `setns on a non-namespace fd gave ${sim.errno ?? 'success'}`, step);
+      if (!found && st) found = this.breach(st[0], st[1], step);
     }
     if (found) return found;
     const diff = this.refines(op, spec, sim);
-    return diff ? v('refinement', diff) : null;
+    return diff ? this.breach('refinement', diff, step) : null;
+  }
+
+  /** A violation, marked `masked` when its key is one the caller lets pass. */
+  private breach(property: string, detail: string, step: number): Violation {
+    const masked = this.ignore.size > 0 && this.ignore.has(violationKey(property, detail));
+    return masked ? { property, detail, step, masked: true } : { property, detail, step };
   }
 
   /** '' when the outcomes agree (namespaces up to a consistent renaming), else what differs. */
   private refines(op: Op, spec: Outcome, sim: Outcome): string {
-    const show = () => `spec ${fmt(spec)}, sim ${fmt(sim)}`;
-    if (spec.errno !== sim.errno) return `${op.op}: ${show()}`;
+    if (spec.errno !== sim.errno) return `${op.op}: ${show(spec, sim)}`;
     if (op.op === 'alive' && spec.value === false && sim.value === true) {
       // a profile cache (v3.0 dcache) may hold an unpinned namespace until shrink
       const id = Number(this.nsIdentity(op.ns, 'sim'));
       if (pinnedNs(this.sim)[id] === 2) return '';
     }
-    if (spec.value !== sim.value) return `${op.op}: ${show()}`;
-    if ((spec.names ?? []).join(',') !== (sim.names ?? []).join(',')) return `${op.op}: ${show()}`;
-    if ((spec.ns === undefined) !== (sim.ns === undefined)) return `${op.op}: ${show()}`;
+    if (spec.value !== sim.value) return `${op.op}: ${show(spec, sim)}`;
+    if ((spec.names ?? []).join(',') !== (sim.names ?? []).join(',')) return `${op.op}: ${show(spec, sim)}`;
+    if ((spec.ns === undefined) !== (sim.ns === undefined)) return `${op.op}: ${show(spec, sim)}`;
     if (spec.ns !== undefined && sim.ns !== undefined) {
       const a = this.simToSpec.get(sim.ns);
       const b = this.specToSim.get(spec.ns);
@@ -193,7 +195,7 @@ export class Checker {
         this.simToSpec.set(sim.ns, spec.ns);
         this.specToSim.set(spec.ns, sim.ns);
       } else if (a !== spec.ns || b !== sim.ns) {
-        return `${op.op} named different namespaces: ${show()}`;
+        return `${op.op} named different namespaces: ${show(spec, sim)}`;
       }
     }
     return '';
@@ -206,6 +208,10 @@ interface PreFacts {
   expectNs: number; // identity: the namespace the path names now (sim id), -1 none, -2 not applicable
   setnsOk: ((errno: string | undefined) => boolean) | null;
   oldFile: number;
+}
+
+function show(spec: Outcome, sim: Outcome): string {
+  return `spec ${fmt(spec)}, sim ${fmt(sim)}`;
 }
 
 export function fmt(o: Outcome): string {

@@ -69,43 +69,45 @@ function compare(kind: string, objs: readonly Counted[], want: Int32Array, out: 
   }
 }
 
+function visit(mark: Uint8Array, stack: number[], n: number, bit: number): void {
+  if (n < 0 || (mark[n]! & bit) !== 0) return;
+  mark[n]! |= bit;
+  stack.push(n, bit);
+}
+
+function viaDentry(s: KState, mark: Uint8Array, stack: number[], d: number, bit: number): void {
+  const i = s.inodes[s.dentries[d]!.inode]!;
+  if (i.ns >= 0) visit(mark, stack, i.ns, bit);
+  if (i.pid >= 0) visit(mark, stack, s.pids[i.pid]!.ns, bit);
+}
+
 /** What pins what (sim terms): bit 1 = pinned by a real holder, bit 2 = reachable through caches. */
 export function pinnedNs(s: KState): Uint8Array {
   const mark = new Uint8Array(s.ns.length);
   const stack: number[] = [];
-  const visit = (n: number, bit: number): void => {
-    if (n < 0 || (mark[n]! & bit) !== 0) return;
-    mark[n]! |= bit;
-    stack.push(n, bit);
-  };
-  const viaDentry = (d: number, bit: number): void => {
-    const i = s.inodes[s.dentries[d]!.inode]!;
-    if (i.ns >= 0) visit(i.ns, bit);
-    if (i.pid >= 0) visit(s.pids[i.pid]!.ns, bit);
-  };
   for (const t of s.tasks) {
     if (t.state === TASK_REAPED) continue;
-    visit(t.userns, 1);
-    visit(s.pids[t.pid]!.ns, 1);
-    if (t.mmUserns >= 0) visit(t.mmUserns, 1);
-    if (t.nsproxy >= 0) for (const n of s.nsproxies[t.nsproxy]!.ns) visit(n, 1);
+    visit(mark, stack, t.userns, 1);
+    visit(mark, stack, s.pids[t.pid]!.ns, 1);
+    if (t.mmUserns >= 0) visit(mark, stack, t.mmUserns, 1);
+    if (t.nsproxy >= 0) for (const n of s.nsproxies[t.nsproxy]!.ns) visit(mark, stack, n, 1);
     for (const fid of t.fds.values()) {
       const f = s.files[fid]!;
-      if (f.kind === F_NS && f.dentry >= 0) viaDentry(f.dentry, 1);
-      if (f.pid >= 0) visit(s.pids[f.pid]!.ns, 1);
+      if (f.kind === F_NS && f.dentry >= 0) viaDentry(s, mark, stack, f.dentry, 1);
+      if (f.pid >= 0) visit(mark, stack, s.pids[f.pid]!.ns, 1);
       if (f.mnt >= 0) {
         const m = s.mounts[f.mnt]!;
-        if (m.dentry >= 0) viaDentry(m.dentry, 1);
+        if (m.dentry >= 0) viaDentry(s, mark, stack, m.dentry, 1);
       }
     }
   }
-  for (const d of s.dcache.values()) if (!s.dentries[d]!.freed) viaDentry(d, 2);
+  for (const d of s.dcache.values()) if (!s.dentries[d]!.freed) viaDentry(s, mark, stack, d, 2);
   while (stack.length > 0) {
     const bit = stack.pop()!;
     const n = s.ns[stack.pop()!]!;
-    visit(n.owner, bit);
-    visit(n.parent, bit);
-    if (n.kind === 'mnt') for (const m of n.mounts) if (s.mounts[m]!.dentry >= 0) viaDentry(s.mounts[m]!.dentry, bit);
+    visit(mark, stack, n.owner, bit);
+    visit(mark, stack, n.parent, bit);
+    if (n.kind === 'mnt') for (const m of n.mounts) if (s.mounts[m]!.dentry >= 0) viaDentry(s, mark, stack, s.mounts[m]!.dentry, bit);
   }
   return mark;
 }

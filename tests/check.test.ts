@@ -74,7 +74,7 @@ describe('step()', () => {
 function replacer(_k: string, v: unknown): unknown {
   if (v instanceof Map) return [...v.entries()];
   if (v instanceof Set) return [...v];
-  if (typeof v === 'object' && v !== null && 'entries' in v && 'newnsKinds' in v) return (v as { name: string }).name;
+  if (typeof v === 'object' && v !== null && 'entries' in v && 'newnsKinds' in v) return (v as unknown as { name: string }).name;
   return v;
 }
 

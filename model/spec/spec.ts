@@ -353,19 +353,19 @@ function pidnsOfTask(s: SState, ti: number): number {
   return s.tasks[ti]!.pidns;
 }
 
-function open(s: SState, ci: number, path: string, fd: string, flags: readonly string[] = []): Outcome {
-  const has = (f: string) => flags.includes(f);
-  const opath = has('O_PATH');
-  const write = !opath && (has('O_WRONLY') || has('O_RDWR'));
-  const read = !opath && !has('O_WRONLY');
-  const f = resolve(s, ci, path, !has('O_NOFOLLOW'));
+function open(s: SState, ci: number, path: string, fd: string, flags: readonly string[] = NO_FLAGS): Outcome {
+  const opath = flags.includes('O_PATH');
+  const write = !opath && (flags.includes('O_WRONLY') || flags.includes('O_RDWR'));
+  const read = !opath && !flags.includes('O_WRONLY');
+  const directory = flags.includes('O_DIRECTORY');
+  const f = resolve(s, ci, path, !flags.includes('O_NOFOLLOW'));
   if (typeof f === 'string') return E(f);
   const c = s.tasks[ci]!;
   const base: SHandle = { kind: f.kind, ns: f.ns, mount: f.mount, task: f.task, pidns: -1, linkHandle: f.linkHandle, entry: f.entry,
     uid: f.uid, gid: f.gid, ownerTask: f.ownerTask, mode: f.mode, immutable: f.immutable, opath, read, write };
   switch (f.kind) {
     case 'ns': {
-      if (has('O_DIRECTORY')) return E('ENOTDIR');
+      if (directory) return E('ENOTDIR');
       if (!opath) {
         const e = dac(s, c, ownerOf(s, f), f.mode, false, f.immutable, { read, write });
         if (e !== '') return E(e);
@@ -374,7 +374,7 @@ function open(s: SState, ci: number, path: string, fd: string, flags: readonly s
     }
     case 'link':
       if (!opath) return E('ELOOP'); // open(2): O_NOFOLLOW and the last component is a symlink
-      if (has('O_DIRECTORY')) return E('ENOTDIR');
+      if (directory) return E('ENOTDIR');
       base.pidns = pidnsOfTask(s, f.task);
       break;
     case 'dir': {
@@ -387,15 +387,17 @@ function open(s: SState, ci: number, path: string, fd: string, flags: readonly s
       break;
     }
     case 'pidfd':
-      if (has('O_DIRECTORY')) return E('ENOTDIR');
+      if (directory) return E('ENOTDIR');
       base.pidns = s.handles[f.linkHandle]!.pidns;
       break;
     default:
-      if (has('O_DIRECTORY')) return E('ENOTDIR');
+      if (directory) return E('ENOTDIR');
   }
   install(s, ci, fd, base);
   return OK;
 }
+
+const NO_FLAGS: readonly string[] = [];
 
 function readlink(s: SState, ci: number, path: string): Outcome {
   const f = resolve(s, ci, path, false);
