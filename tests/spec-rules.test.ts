@@ -1,0 +1,71 @@
+// The reference cannot drift from the model: every rule's witness is replayed on the spec and
+// the simulation for every profile the rule claims, and its last step must give the rule's outcome.
+import { describe, expect, it } from 'vitest';
+import { RULES, ruleExpect } from '../model/spec/rules.ts';
+import type { Rule } from '../model/spec/rules.ts';
+import { PROFILES } from '../model/profiles.ts';
+import type { ProfileName } from '../model/profiles.ts';
+import { meets, validateSteps } from '../model/trace.ts';
+import { OP_NAMES } from '../model/types.ts';
+import type { Expect, Outcome } from '../model/types.ts';
+import { Checker, fmt } from '../properties/harness.ts';
+import type { Violation } from '../properties/harness.ts';
+import { opOf } from '../properties/replay.ts';
+
+/** Replays a witness in lockstep; the last step's outcomes and every violation seen. */
+function replay(r: Rule, profile: ProfileName): { spec: Outcome; sim: Outcome; violations: Violation[]; checker: Checker } {
+  const checker = new Checker(PROFILES[profile]);
+  const violations: Violation[] = [];
+  let last = { spec: {} as Outcome, sim: {} as Outcome };
+  for (const step of r.witness) {
+    const res = checker.apply(opOf(step));
+    if (res.violation) violations.push(res.violation);
+    last = res;
+  }
+  return { ...last, violations, checker };
+}
+
+function met(e: Expect, o: Outcome, checker: Checker, level: 'spec' | 'sim'): boolean {
+  return meets(e, o, (n) => checker.nsIdentity(n, level));
+}
+
+describe('model/spec/rules.ts', () => {
+  it('has unique ids, known ops, a citation and a non-empty witness ending in its op', () => {
+    const ids = new Set<string>();
+    for (const r of RULES) {
+      expect(ids.has(r.id), r.id).toBe(false);
+      ids.add(r.id);
+      expect(OP_NAMES).toContain(r.op);
+      expect(r.cite.length, r.id).toBeGreaterThan(5);
+      expect(r.witness.at(-1)?.op, r.id).toBe(r.op);
+      expect(() => validateSteps(r.witness), r.id).not.toThrow();
+    }
+  });
+
+  it('covers every op of trace format v1', () => {
+    for (const op of OP_NAMES) expect(RULES.some((r) => r.op === op), op).toBe(true);
+  });
+
+  for (const r of RULES) {
+    for (const p of r.profiles) {
+      const name = `${r.id} on ${p}: ${r.outcome}`;
+      if (r.pending) {
+        it.skip(`${name} (pending: ${r.pending})`, () => {});
+        continue;
+      }
+      it(name, () => {
+        const { spec, sim, violations, checker } = replay(r, p);
+        const want = ruleExpect(r);
+        expect(met(want, sim, checker, 'sim'), `sim gave ${fmt(sim)}`).toBe(true);
+        if (r.flaw) {
+          expect(met(r.flaw.spec, spec, checker, 'spec'), `spec gave ${fmt(spec)}`).toBe(true);
+          expect(violations.map((v) => v.property)).toEqual([r.flaw.violates]);
+          expect(violations[0]!.step).toBe(r.witness.length - 1);
+          return;
+        }
+        expect(met(r.specSays ?? want, spec, checker, 'spec'), `spec gave ${fmt(spec)}`).toBe(true);
+        expect(violations, JSON.stringify(violations)).toEqual([]);
+      });
+    }
+  }
+});
