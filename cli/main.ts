@@ -4,6 +4,9 @@ import { Command, CommanderError } from 'commander';
 import { EXIT, UsageError } from './common.ts';
 import { registerCheck } from './check.ts';
 import { registerReplay } from './replay.ts';
+import { registerConform } from './conform.ts';
+import { registerRepro } from './repro.ts';
+import { registerKernelReplay } from './kernel-replay.ts';
 
 const program = new Command();
 program.name('procns')
@@ -35,6 +38,9 @@ function run(body: () => number | Promise<number>): void {
 
 registerCheck(program, run);
 registerReplay(program, run);
+registerConform(program, run);
+registerRepro(program, run);
+registerKernelReplay(program, run);
 
 try {
   await program.parseAsync(process.argv);
