@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { EXIT, UsageError } from './common.ts';
 import { registerCheck } from './check.ts';
 import { registerReplay } from './replay.ts';
+import { registerSpec } from './spec.ts';
 import { registerConform } from './conform.ts';
 import { registerRepro } from './repro.ts';
 import { registerKernelReplay } from './kernel-replay.ts';
@@ -38,6 +39,7 @@ function run(body: () => number | Promise<number>): void {
 
 registerCheck(program, run);
 registerReplay(program, run);
+registerSpec(program, run);
 registerConform(program, run);
 registerRepro(program, run);
 registerKernelReplay(program, run);
