@@ -46,11 +46,20 @@ export function ptrace_may_access(s: KState, caller: number, target: number): bo
     // v3.0: "if (task->mm) dumpable = get_dumpable(task->mm); if (!dumpable && !task_ns_capable(task, CAP_SYS_PTRACE))"
     const dumpable = t.mmUserns >= 0 && t.dumpable;
     if (!dumpable && !ns_capable(s, c, t.userns, PTRACE) && !mutant('ptrace-no-dumpable')) return false;
-  } else if (t.mmUserns >= 0 && !t.dumpable && !ns_capable(s, c, t.mmUserns, PTRACE) && !mutant('ptrace-no-dumpable')) {
-    // v4.10+: "mm && get_dumpable(mm) != SUID_DUMP_USER && !ptrace_has_cap(mm->user_ns, mode)"
+  } else if (!task_still_dumpable(s, c, t) && !mutant('ptrace-no-dumpable')) {
     return false;
   }
   return cap_ptrace_access_check(s, c, t);
+}
+
+/**
+ * kernel/ptrace.c task_still_dumpable (31e62c2ebbfd, in 6.18.y stable): with an mm,
+ * SUID_DUMP_USER or ptrace_has_cap(mm->user_ns); without one (a zombie), the dumpability
+ * exit_mm cached in task->user_dumpable, else ptrace_has_cap(&init_user_ns).
+ */
+function task_still_dumpable(s: KState, c: Task, t: Task): boolean {
+  if (t.dumpable) return true;
+  return ns_capable(s, c, t.mmUserns >= 0 ? t.mmUserns : 0, PTRACE);
 }
 
 /** security/commoncap.c cap_ptrace_access_check: target's permitted caps must be a subset. */

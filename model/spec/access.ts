@@ -36,7 +36,8 @@ export function mayInspect(s: SState, caller: number, target: number): boolean {
   const ptraceCap = hasCap(s, c, t.userns, CAP_BIT.CAP_SYS_PTRACE);
   const sameIds = c.uid === t.uid && c.gid === t.gid && (!legacy || c.userns === t.userns);
   if (!sameIds && !ptraceCap) return false;
-  if (legacy ? !(t.hasMm && t.dumpable) && !ptraceCap : t.hasMm && !t.dumpable && !hasCap(s, c, t.mmUserns, CAP_BIT.CAP_SYS_PTRACE)) return false;
+  // (b) 6.18.y: a zombie is judged by its last dumpability, and then only CAP_SYS_PTRACE in the initial user ns overrides
+  if (legacy ? !(t.hasMm && t.dumpable) && !ptraceCap : !t.dumpable && !hasCap(s, c, t.hasMm ? t.mmUserns : 0, CAP_BIT.CAP_SYS_PTRACE)) return false;
   const subset = c.userns === t.userns && (t.caps & ~c.caps) === 0;
   return subset || ptraceCap;
 }
