@@ -161,9 +161,9 @@ export function may_open(s: KState, caller: number, fnd: Found, fl: OpenFlags): 
       return inode_permission(s, t, ino.uid, ino.gid, ino.mode, false, ino.immutable, mask);
     }
     case F_LINK:
-      // open of a symlink that was not followed: only O_PATH gets it (do_open: ELOOP)
-      if (!fl.opath) return 'ELOOP';
-      return fl.directory ? 'ENOTDIR' : '';
+      // do_open: "LOOKUP_DIRECTORY && !d_can_lookup" ENOTDIR, then may_open S_IFLNK: ELOOP unless O_PATH
+      if (fl.directory) return 'ENOTDIR';
+      return fl.opath ? '' : 'ELOOP';
     case F_DIR: {
       if (fl.write) return 'EISDIR';
       if (fl.opath) return '';

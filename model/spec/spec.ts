@@ -373,8 +373,8 @@ function open(s: SState, ci: number, path: string, fd: string, flags: readonly s
       break;
     }
     case 'link':
+      if (directory) return E('ENOTDIR'); // open(2): not a directory, checked first (observed 6.18)
       if (!opath) return E('ELOOP'); // open(2): O_NOFOLLOW and the last component is a symlink
-      if (directory) return E('ENOTDIR');
       base.pidns = pidnsOfTask(s, f.task);
       break;
     case 'dir': {
