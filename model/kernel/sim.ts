@@ -4,7 +4,7 @@
 import type { Errno, Op, Outcome } from '../types.ts';
 import { CAP_BIT, hiddenName } from '../types.ts';
 import { MAY_READ, inode_permission, proc_owner, ptrace_may_access } from './cred.ts';
-import { copy_process, do_exit, reapable, release_task } from './fork.ts';
+import { copy_process, do_exit, pidns_below, reapable, release_task } from './fork.ts';
 import type { Found, OpenFlags } from './namei.ts';
 import { may_open, parseFlags, path_lookup } from './namei.ts';
 import { do_loopback, do_umount } from './namespace.ts';
@@ -237,6 +237,8 @@ export function simStep(s: KState, op: Op): Outcome {
       const target = s.taskByName.get(op.target);
       if (target === undefined || s.tasks[target]!.state === TASK_REAPED) return err('ESRCH');
       const pid = s.tasks[target]!.pid;
+      // kernel/pid.c pidfd_open → find_get_pid(pid): the number means nothing outside task_active_pid_ns(current)
+      if (!pidns_below(s, s.pids[pid]!.ns, s.pids[s.tasks[task]!.pid]!.ns)) return err('ESRCH');
       get_pid(s, pid);
       fd_install(s, task, op.fd, new_file(s, F_PIDFD, null, -1, -1, pid, -1));
       return OK;

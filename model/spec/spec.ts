@@ -533,6 +533,8 @@ export function specStep(s: SState, op: Op): Outcome {
       if (!s.profile.pidfd) return E('ENOSYS');
       const ti = s.byName.get(op.target);
       if (ti === undefined || s.tasks[ti]!.state === REAPED) return E('ESRCH');
+      // pidfd_open(2): the pid is looked up in the caller's pid namespace (observed 6.18: ESRCH outside it)
+      if (!pidnsWithin(s, s.tasks[ti]!.pidns, s.tasks[ci]!.pidns)) return E('ESRCH');
       install(s, ci, op.fd, { kind: 'pidfd', ns: -1, mount: -1, task: ti, pidns: s.tasks[ti]!.pidns, linkHandle: -1, entry: '',
         uid: 0, gid: 0, ownerTask: -1, mode: 0o600, immutable: false, opath: false, read: true, write: true });
       return OK;
