@@ -144,6 +144,8 @@ function sys_cred(s: KState, task: number, op: Extract<Op, { op: 'cred' }>): Out
   const t = s.tasks[task]!;
   const oldUid = t.uid;
   // setresgid then setresuid (kernel/sys.c): unmapped ids EINVAL, CAP_SETGID/CAP_SETUID EPERM
+  // kernel/sys.c setresgid/setresuid: make_kgid/make_kuid fail in a user ns without maps, even for the current id
+  if (t.userns !== 0 && (op.gid !== undefined || op.uid !== undefined)) return err('EINVAL');
   if (op.gid !== undefined && op.gid !== t.gid) {
     if (t.userns !== 0) return err('EINVAL');
     if (!capableHere(s, task, CAP_BIT.CAP_SETGID)) return err('EPERM');

@@ -252,6 +252,8 @@ function cred(s: SState, ti: number, op: Extract<Op, { op: 'cred' }>): Outcome {
   const wasRoot = t.uid === 0;
   // setresgid(2), setresuid(2): ids must be mapped (EINVAL), CAP_SETGID / CAP_SETUID (EPERM);
   // a change of ids makes the process non-dumpable (fs.suid_dumpable = 0)
+  // user_namespaces(7): an id must be mapped in the caller's user ns, even the current one (observed 6.18)
+  if (t.userns !== 0 && (op.gid !== undefined || op.uid !== undefined)) return E('EINVAL');
   if (op.gid !== undefined && op.gid !== t.gid) {
     if (t.userns !== 0) return E('EINVAL');
     if ((t.caps & CAP_BIT.CAP_SETGID) === 0) return E('EPERM');
