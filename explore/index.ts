@@ -1,0 +1,319 @@
+// procns explore: exhaustive bounded model checking. Breadth-first search over the lockstep
+// Checker (spec + simulation, every invariant and the refinement after every op), with the op
+// alphabet generated from each state within bounds, canonical keys with symmetry reduction
+// (explore/key.ts), a fingerprint visited set (explore/fingerprint.ts), the shortest trace per
+// distinct violation, and a level-synchronous parallel mode on worker_threads that visits the
+// same states in the same order as one thread (same counts, same shortest traces).
+import { Worker } from 'node:worker_threads';
+import type { Op } from '../model/types.ts';
+import type { Profile } from '../model/profiles.ts';
+import type { Bounds } from '../properties/alphabet.ts';
+import { activeMutants } from '../model/kernel/mutant-hooks.ts';
+import { expand, SearchCtx, toWire } from './bfs.ts';
+import type { ChunkResult, FoundViolation, Node, WireNode, WorkerSetup } from './bfs.ts';
+import { collisionProbability, FingerprintSet } from './fingerprint.ts';
+
+export interface Progress {
+  /** The level being expanded (its states are at this depth). */
+  depth: number;
+  distinct: number;
+  /** States still to expand: the rest of this level plus the next level found so far. */
+  queue: number;
+  transitions: number;
+  statesPerSec: number;
+  ms: number;
+  levelDone: number;
+  levelSize: number;
+}
+
+export interface ExploreOptions {
+  depth?: number;
+  maxStates?: number;
+  maxMemoryMb?: number;
+  workers?: number;
+  exact?: boolean;
+  bounds?: Partial<Bounds>;
+  ignore?: ReadonlySet<string>;
+  onProgress?: (p: Progress) => void;
+  /** Extension: symmetry reduction over task, fd, nsid and mount names (default true). */
+  symmetry?: boolean;
+  /** Extension: how often onProgress is called, in ms (default 2000). */
+  progressMs?: number;
+}
+
+export interface ExploreViolation {
+  property: string;
+  detail: string;
+  /** The shortest op sequence that breaks it (BFS-first among the shortest). */
+  ops: Op[];
+  /** The masking key (properties/harness.ts violationKey) that makes it distinct. */
+  key: string;
+}
+
+export interface ExploreResult {
+  ok: boolean;
+  /** false if --max-states or --max-memory stopped the search (exit 3). */
+  complete: boolean;
+  distinctStates: number;
+  transitions: number;
+  statesPerDepth: number[];
+  maxDepth: number;
+  ms: number;
+  bytesPerState: number;
+  collisionProbability: number;
+  violations: ExploreViolation[];
+  /** Extension: the frontier emptied before the depth bound (every reachable state was seen). */
+  fixpoint: boolean;
+  /** Extension: what stopped an incomplete search ('max-states' | 'max-memory'). */
+  stoppedBy?: string;
+  depthBound: number;
+  workers: number;
+  exact: boolean;
+  symmetry: boolean;
+  bounds: Bounds;
+}
+
+/**
+ * The default bounds of explore: smaller than random checking's (properties/alphabet.ts
+ * DEFAULT_BOUNDS), chosen so that the default v6.18 run ends in under 30 s on two cores (see
+ * explore/README.md for what they cover).
+ */
+export const EXPLORE_BOUNDS: Omit<Bounds, 'entries' | 'ops'> = {
+  maxTasks: 1,
+  maxFds: 2,
+  maxNsNames: 1,
+  mounts: ['@m1'],
+  flagSets: [[], ['O_PATH']],
+  creds: [{ uid: 1000 }, { caps: [] }],
+};
+export const EXPLORE_DEPTH = 3;
+
+/** The exhaustive search. Always returns a Promise (worker threads answer asynchronously). */
+export function explore(profile: Profile, opts: ExploreOptions = {}): Promise<ExploreResult> {
+  const workers = opts.workers ?? 1;
+  if (workers > 1 && !opts.exact) return exploreParallel(profile, opts, workers);
+  return Promise.resolve(exploreSync(profile, opts));
+}
+
+/** Bookkeeping both engines share: counts per depth, bounds, progress, violations. */
+class Run {
+  readonly t0 = performance.now();
+  readonly statesPerDepth: number[] = [1];
+  readonly found: FoundViolation[] = [];
+  readonly keys = new Set<string>();
+  transitions = 0;
+  distinct = 1;
+  stoppedBy = '';
+  private lastProgress = performance.now();
+  private lastMemCheck = 0;
+  readonly depthBound: number;
+  readonly maxStates: number;
+  readonly maxMemoryMb: number;
+
+  constructor(readonly opts: ExploreOptions) {
+    this.depthBound = opts.depth ?? EXPLORE_DEPTH;
+    this.maxStates = opts.maxStates ?? Infinity;
+    this.maxMemoryMb = opts.maxMemoryMb ?? Infinity;
+  }
+
+  violation(v: FoundViolation): void {
+    if (this.keys.has(v.key)) return;
+    this.keys.add(v.key);
+    this.found.push(v);
+  }
+
+  /** A new distinct state at `depth`; false when a resource bound says stop. */
+  added(depth: number): boolean {
+    this.distinct++;
+    while (this.statesPerDepth.length <= depth) this.statesPerDepth.push(0);
+    this.statesPerDepth[depth]!++;
+    if (this.distinct >= this.maxStates) { this.stoppedBy = 'max-states'; return false; }
+    if (this.maxMemoryMb !== Infinity && this.distinct - this.lastMemCheck >= 256) {
+      this.lastMemCheck = this.distinct;
+      if (process.memoryUsage.rss() / 2 ** 20 > this.maxMemoryMb) { this.stoppedBy = 'max-memory'; return false; }
+    }
+    return true;
+  }
+
+  progress(depth: number, levelDone: number, levelSize: number, next: number, force = false): void {
+    const f = this.opts.onProgress;
+    if (!f) return;
+    const now = performance.now();
+    if (!force && now - this.lastProgress < (this.opts.progressMs ?? 2000)) return;
+    this.lastProgress = now;
+    const ms = now - this.t0;
+    f({ depth, distinct: this.distinct, queue: levelSize - levelDone + next, transitions: this.transitions,
+      statesPerSec: Math.round((this.distinct / ms) * 1000), ms, levelDone, levelSize });
+  }
+
+  result(opts: ExploreOptions, bounds: Bounds, bytes: number, workers: number, fixpoint: boolean): ExploreResult {
+    while (this.statesPerDepth.length > 1 && this.statesPerDepth[this.statesPerDepth.length - 1] === 0) this.statesPerDepth.pop();
+    const exact = opts.exact ?? false;
+    return {
+      ok: this.found.length === 0,
+      complete: this.stoppedBy === '',
+      distinctStates: this.distinct,
+      transitions: this.transitions,
+      statesPerDepth: this.statesPerDepth,
+      maxDepth: this.statesPerDepth.length - 1,
+      ms: performance.now() - this.t0,
+      bytesPerState: bytes / this.distinct,
+      collisionProbability: exact ? 0 : collisionProbability(this.distinct),
+      violations: this.found.map(({ key, property, detail, ops }) => ({ property, detail, ops, key })),
+      fixpoint: fixpoint && this.stoppedBy === '',
+      ...(this.stoppedBy ? { stoppedBy: this.stoppedBy } : {}),
+      depthBound: this.depthBound, workers, exact, symmetry: opts.symmetry ?? true, bounds,
+    };
+  }
+}
+
+/** The one-thread search (also the engine of --exact). */
+export function exploreSync(profile: Profile, opts: ExploreOptions = {}): ExploreResult {
+  const ctx = new SearchCtx(profile, opts.bounds ?? EXPLORE_BOUNDS, opts.ignore ?? new Set(), opts.symmetry ?? true);
+  const run = new Run(opts);
+  const exact = opts.exact ?? false;
+  const fps = exact ? null : new FingerprintSet(1 << 10);
+  const keys = exact ? new Set<string>() : null;
+  let keyBytes = 0;
+  const visit = (): boolean => {
+    if (fps) return fps.add(ctx.fp[0]!, ctx.fp[1]!);
+    const k = ctx.encoder.exactKey();
+    if (keys!.has(k)) return false;
+    keys!.add(k);
+    keyBytes += k.length;
+    return true;
+  };
+  const root = ctx.root();
+  ctx.key(root);
+  visit();
+  let frontier: Node[] = [root];
+  let fixpoint = false;
+  let stop = false;
+  for (let depth = 0; depth < run.depthBound && !stop; depth++) {
+    const next: Node[] = [];
+    const last = depth === run.depthBound - 1; // its successors are counted, never expanded
+    let found = 0;
+    for (let i = 0; i < frontier.length && !stop; i++) {
+      run.transitions += expand(ctx, frontier[i]!, (child) => {
+        if (stop || !visit()) return;
+        found++;
+        if (!last) next.push(child);
+        if (!run.added(depth + 1)) stop = true;
+      }, (key, property, detail, ops) => run.violation({ key, property, detail, ops }));
+      frontier[i] = null as unknown as Node; // expanded: let it go
+      run.progress(depth, i + 1, frontier.length, found);
+    }
+    if (found === 0) { fixpoint = !stop; break; }
+    frontier = next;
+  }
+  run.progress(run.statesPerDepth.length - 1, 0, 0, 0, true);
+  // an exact key costs its bytes plus a string header and a Set slot (about 48 bytes in V8)
+  const bytes = fps ? fps.bytes : keyBytes + 48 * keys!.size;
+  return run.result(opts, ctx.alphabet.bounds, bytes, 1, fixpoint);
+}
+
+/** Level-synchronous parallel BFS: chunks of a level go to workers, results merge in order. */
+async function exploreParallel(profile: Profile, opts: ExploreOptions, nWorkers: number): Promise<ExploreResult> {
+  const bounds = opts.bounds ?? EXPLORE_BOUNDS;
+  const ignore = opts.ignore ?? new Set<string>();
+  const ctx = new SearchCtx(profile, bounds, ignore, opts.symmetry ?? true);
+  const run = new Run(opts);
+  const setup: WorkerSetup = {
+    profile: profile.name, bounds, ignore: [...ignore], symmetry: opts.symmetry ?? true,
+    mutant: activeMutants()[0] ?? null,
+  };
+  if (activeMutants().length > 1) throw new Error('explore --workers supports one active mutant');
+  const fps = new FingerprintSet(1 << 10, true);
+  const root = ctx.root();
+  ctx.key(root);
+  fps.add(ctx.fp[0]!, ctx.fp[1]!);
+  const pool = await startPool(nWorkers, setup);
+  let fixpoint = false;
+  try {
+    let frontier: WireNode[] = [toWire(root)];
+    let stop = false;
+    for (let depth = 0; depth < run.depthBound && !stop; depth++) {
+      const size = Math.max(1, Math.min(64, Math.ceil(frontier.length / (nWorkers * 8))));
+      const chunks: WireNode[][] = [];
+      for (let i = 0; i < frontier.length; i += size) chunks.push(frontier.slice(i, i + size));
+      const next: WireNode[] = [];
+      const last = depth === run.depthBound - 1;
+      let found = 0;
+      let done = 0;
+      await pool.level(chunks, () => fps.table, (r: ChunkResult, k: number) => {
+        done += chunks[k]!.length;
+        run.transitions += r.transitions;
+        for (const v of r.violations) run.violation(v);
+        for (let j = 0; j < r.fps.length >> 1 && !stop; j++) {
+          if (!fps.add(r.fps[2 * j]!, r.fps[2 * j + 1]!)) continue;
+          found++;
+          if (!last) next.push(r.nodes[j]!);
+          if (!run.added(depth + 1)) stop = true;
+        }
+        run.progress(depth, done, frontier.length, found);
+        return !stop;
+      }, last);
+      if (found === 0) { fixpoint = !stop; break; }
+      frontier = next;
+    }
+  } finally {
+    await pool.close();
+  }
+  run.progress(run.statesPerDepth.length - 1, 0, 0, 0, true);
+  return run.result(opts, ctx.alphabet.bounds, fps.bytes, nWorkers, fixpoint);
+}
+
+interface Pool {
+  /** Runs the chunks; `merge` sees the results strictly in chunk order; false stops the level. */
+  level(chunks: WireNode[][], table: () => Uint32Array, merge: (r: ChunkResult, k: number) => boolean, last: boolean): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function startPool(n: number, setup: WorkerSetup): Promise<Pool> {
+  const url = new URL('./worker-shim.mjs', import.meta.url);
+  const ws = Array.from({ length: n }, () => new Worker(url));
+  await Promise.all(ws.map((w) => new Promise<void>((resolve, reject) => {
+    w.once('error', reject);
+    w.once('message', () => resolve());
+    w.postMessage({ type: 'init', setup });
+  })));
+  return {
+    level(chunks, table, merge, last) {
+      return new Promise((resolve, reject) => {
+        const results: (ChunkResult | undefined)[] = new Array(chunks.length);
+        let nextChunk = 0;
+        let merged = 0;
+        let stopped = false;
+        let busy = 0;
+        const feed = (w: Worker): void => {
+          if (stopped || nextChunk >= chunks.length) return;
+          const id = nextChunk++;
+          busy++;
+          w.postMessage({ type: 'chunk', id, nodes: chunks[id], table: table(), last });
+        };
+        const finish = (): void => {
+          for (const w of ws) { w.removeAllListeners('message'); w.removeAllListeners('error'); }
+          resolve();
+        };
+        for (const w of ws) {
+          w.on('error', (e) => { stopped = true; reject(e); });
+          w.on('message', (m: ChunkResult & { id: number }) => {
+            busy--;
+            results[m.id] = m;
+            while (!stopped && merged < chunks.length && results[merged]) {
+              if (!merge(results[merged]!, merged)) stopped = true;
+              results[merged++] = undefined;
+            }
+            feed(w);
+            if (busy === 0 && (stopped || merged === chunks.length)) finish();
+          });
+          feed(w);
+        }
+        if (chunks.length === 0) finish();
+      });
+    },
+    async close() {
+      await Promise.all(ws.map((w) => w.terminate()));
+    },
+  };
+}

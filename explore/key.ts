@@ -1,0 +1,471 @@
+// Canonical state keys for the exhaustive search. A search state is the lockstep Checker (spec
+// SState + simulation KState + the spec/sim namespace bijection + names bound by `nsid`) plus the
+// alphabet's Names. The key is a complete serialisation of that state into an Int32 stream, in
+// which every object id is replaced by a label given in a deterministic traversal from the roots
+// (tasks, dcache, bound names), so that:
+//  - freed objects no holder or name can reach are dropped (ids are never reused, so they are
+//    garbage for every future step);
+//  - namespace, nsproxy, pid, file, dentry, inode, mount and handle ids are symmetric (renumbered
+//    by traversal order), except the relative creation order of mount namespaces, which
+//    mnt_ns_loop compares and which the key therefore keeps;
+//  - task names, fd names, `nsid` names and mount names are symmetric: each kind is put in a
+//    canonical order by a structural signature (with the creation order only breaking ties).
+// Soundness does not depend on how good the signatures are: the key is an injective encoding of
+// the state after *some* renaming, so equal keys mean isomorphic states (see explore/README.md).
+import type { KState } from '../model/kernel/state.ts';
+import type { SState } from '../model/spec/state.ts';
+import type { Checker } from '../properties/harness.ts';
+import type { Names } from '../properties/alphabet.ts';
+import { ENTRY_NAMES, NS_KINDS } from '../model/types.ts';
+
+// object kinds (label spaces)
+const K_PID = 0, K_PROXY = 1, K_NS = 2, K_FILE = 3, K_DENTRY = 4, K_INODE = 5, K_MOUNT = 6;
+const K_SNS = 7, K_HANDLE = 8, K_SMOUNT = 9;
+const NKINDS = 10;
+
+const NS_KIND_IDX = new Map<string, number>(NS_KINDS.map((k, i) => [k, i]));
+const ENTRY_IDX = new Map<string, number>(ENTRY_NAMES.map((e, i) => [e, i]));
+const HANDLE_KIND: Record<string, number> = { ns: 0, reg: 1, dir: 2, pidfd: 3, link: 4 };
+
+/** A small deterministic string hash (for names outside the fixed tables). */
+export function strHash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return (h >>> 1) | 0x40000000; // positive and far from table indices
+}
+
+const entryCode = (e: string): number => (e === '' ? -1 : (ENTRY_IDX.get(e) ?? strHash(e)));
+
+/** Mixes a value into a running 32-bit hash (murmur3 body step). */
+function mix(h: number, v: number): number {
+  let k = Math.imul(v, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  k = Math.imul(k, 0x1b873593);
+  h ^= k;
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+function fmix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** The encoder: reusable buffers, so that one key costs no allocation beyond growth. */
+export class KeyEncoder {
+  buf = new Int32Array(4096);
+  n = 0;
+  private labels: Int32Array[] = Array.from({ length: NKINDS }, () => new Int32Array(64));
+  private counts = new Int32Array(NKINDS);
+  private origOf: Int32Array[] = Array.from({ length: NKINDS }, () => new Int32Array(64));
+  private queue = new Int32Array(1024);
+  private qHead = 0;
+  private qTail = 0;
+  private taskLabel = new Int32Array(64);
+  private sim!: KState;
+  private spec!: SState;
+  private fdIndex = new Map<string, number>();
+  private mountIndex = new Map<string, number>();
+
+  /** symmetry=false keeps task, fd, nsid and mount names in their creation order. */
+  constructor(readonly symmetry = true) {}
+
+  private push(v: number): void {
+    if (this.n === this.buf.length) {
+      const b = new Int32Array(this.buf.length * 2);
+      b.set(this.buf);
+      this.buf = b;
+    }
+    this.buf[this.n++] = v;
+  }
+
+  private reset(kind: number, size: number): void {
+    if (this.labels[kind]!.length < size) {
+      this.labels[kind] = new Int32Array(size * 2);
+      this.origOf[kind] = new Int32Array(size * 2);
+    }
+    this.labels[kind]!.fill(-1, 0, size);
+    this.counts[kind] = 0;
+  }
+
+  /** Emits the label of object `idx` of `kind`, labelling and queueing it on first sight. */
+  private ref(kind: number, idx: number): void {
+    if (idx < 0) { this.push(-1); return; }
+    const lab = this.labels[kind]!;
+    let l = lab[idx]!;
+    if (l < 0) {
+      l = this.counts[kind]!++;
+      lab[idx] = l;
+      this.origOf[kind]![l] = idx;
+      if (this.qTail + 2 > this.queue.length) {
+        const q = new Int32Array(this.queue.length * 2);
+        q.set(this.queue);
+        this.queue = q;
+      }
+      this.queue[this.qTail++] = kind;
+      this.queue[this.qTail++] = idx;
+    }
+    this.push(l);
+  }
+
+  private task(idx: number): number {
+    return idx < 0 ? -1 : this.taskLabel[idx]!;
+  }
+
+  /** The key of a search state: the encoded stream is left in buf[0..n). */
+  encode(c: Checker, names: Names): void {
+    const sim = c.sim;
+    const spec = c.spec;
+    this.sim = sim;
+    this.spec = spec;
+    this.n = 0;
+    this.qHead = this.qTail = 0;
+    this.reset(K_PID, sim.pids.length);
+    this.reset(K_PROXY, sim.nsproxies.length);
+    this.reset(K_NS, sim.ns.length);
+    this.reset(K_FILE, sim.files.length);
+    this.reset(K_DENTRY, sim.dentries.length);
+    this.reset(K_INODE, sim.inodes.length);
+    this.reset(K_MOUNT, sim.mounts.length);
+    this.reset(K_SNS, spec.ns.length);
+    this.reset(K_HANDLE, spec.handles.length);
+    this.reset(K_SMOUNT, spec.mounts.length);
+    const nt = sim.tasks.length;
+    if (this.taskLabel.length < nt) this.taskLabel = new Int32Array(nt * 2);
+
+    // 1. canonical orders of the symmetric names
+    const order = this.taskOrder();
+    for (let i = 0; i < order.length; i++) this.taskLabel[order[i]!] = i;
+    const fdOrder = this.fdOrder(names, order);
+    this.fdIndex.clear();
+    for (let i = 0; i < fdOrder.length; i++) this.fdIndex.set(fdOrder[i]!, i);
+    this.mountOrder();
+
+    // 2. the alphabet's names: counts, and which fd name a full table reuses
+    this.push(nt);
+    this.push(names.fds.length);
+    this.push(names.fds.length ? this.fdIndex.get(names.fds[names.fds.length - 1]!)! : -1);
+    this.push(names.ns.length);
+    this.push(sim.uaf === '' ? 0 : 1);
+
+    // 3. tasks (sim and spec side by side), then everything they reach
+    for (const t of order) this.simTask(t, fdOrder);
+    this.drain();
+    this.dcache();
+    this.drain();
+    for (const t of order) this.specTask(t, fdOrder);
+    this.drain();
+
+    // 4. nsid names, sorted by what they name (labels so far), then what only they reach
+    this.nsNames(c);
+    this.drain();
+
+    // 5. the refinement's namespace bijection, and the creation order of mount namespaces
+    this.bijection(c);
+    this.mntRanks(K_NS, (i) => sim.ns[i]!.kind === 'mnt');
+    this.mntRanks(K_SNS, (i) => spec.ns[i]!.kind === 'mnt');
+  }
+
+  /** Tasks: init first, then by a structural signature refined once over the task tree. */
+  private taskOrder(): number[] {
+    const sim = this.sim;
+    const nt = sim.tasks.length;
+    const idx = Array.from({ length: nt }, (_, i) => i);
+    if (!this.symmetry || nt <= 2) return idx;
+    const c0 = new Int32Array(nt);
+    for (let i = 0; i < nt; i++) {
+      const t = sim.tasks[i]!;
+      let h = mix(mix(mix(mix(mix(0x1234, t.state), t.uid), t.gid), t.caps), t.dumpable ? 1 : 0);
+      h = mix(h, t.fds.size);
+      h = mix(h, t.nsproxy < 0 ? -1 : 1);
+      h = mix(h, t.mmUserns < 0 ? -1 : 1);
+      const p = t.parent >= 0 ? sim.tasks[t.parent]! : null;
+      // which namespaces the task shares with its parent
+      if (p && t.nsproxy >= 0 && p.nsproxy >= 0) {
+        const a = sim.nsproxies[t.nsproxy]!.ns;
+        const b = sim.nsproxies[p.nsproxy]!.ns;
+        let bits = 0;
+        for (let k = 0; k < a.length; k++) if (a[k] === b[k]) bits |= 1 << k;
+        h = mix(h, bits);
+      }
+      if (p) h = mix(h, t.userns === p.userns ? 1 : 0);
+      for (const f of t.fds.values()) {
+        const fl = sim.files[f]!;
+        h = (h + fmix(mix(mix(fl.kind, fl.opath ? 1 : 0), fl.read ? 1 : 0))) | 0; // commutative
+      }
+      const st = this.spec.byName.get(t.name);
+      if (st !== undefined) h = mix(mix(h, this.spec.tasks[st]!.fds.size), this.spec.tasks[st]!.hasMm ? 1 : 0);
+      c0[i] = fmix(h);
+    }
+    const c1 = new Int32Array(nt);
+    for (let i = 0; i < nt; i++) c1[i] = c0[i]!;
+    for (let i = 1; i < nt; i++) {
+      const p = sim.tasks[i]!.parent;
+      c1[i] = fmix(mix(c1[i]!, p >= 0 ? (p === 0 ? -7 : c0[p]!) : -9));
+      if (p > 0) c1[p] = (c1[p]! + fmix(mix(c0[i]!, 77))) | 0; // children, as a multiset
+    }
+    const rest = idx.slice(1).sort((a, b) => (c1[a]! - c1[b]!) || (a - b));
+    return [0, ...rest];
+  }
+
+  /** Fd names: by what each task holds under them (and whether a full table reuses it). */
+  private fdOrder(names: Names, order: number[]): string[] {
+    const fds = names.fds;
+    if (!this.symmetry || fds.length <= 1) return fds.slice();
+    const sim = this.sim;
+    const spec = this.spec;
+    const sig = new Map<string, number>();
+    for (let k = 0; k < fds.length; k++) {
+      const name = fds[k]!;
+      let h = k === fds.length - 1 ? 99 : 7;
+      for (const t of order) {
+        const f = sim.tasks[t]!.fds.get(name);
+        if (f === undefined) { h = mix(h, -1); continue; }
+        const fl = sim.files[f]!;
+        h = mix(mix(mix(mix(h, fl.kind), fl.opath ? 1 : 0), fl.read ? 1 : 0), fl.write ? 1 : 0);
+        const st = spec.byName.get(sim.tasks[t]!.name);
+        const hd = st === undefined ? undefined : spec.tasks[st]!.fds.get(name);
+        h = mix(h, hd === undefined ? -1 : HANDLE_KIND[spec.handles[hd]!.kind]!);
+      }
+      sig.set(name, fmix(h));
+    }
+    const pos = new Map(fds.map((f, i) => [f, i]));
+    return fds.slice().sort((a, b) => (sig.get(a)! - sig.get(b)!) || (pos.get(a)! - pos.get(b)!));
+  }
+
+  /** Mount targets: by how many mounts sit on them (ties: their names' order). */
+  private mountOrder(): void {
+    this.mountIndex.clear();
+    const targets = new Map<string, number>();
+    for (const m of this.sim.mounts) targets.set(m.target, (targets.get(m.target) ?? 0) + (m.freed ? 1 : m.detached ? 10 : 100));
+    for (const m of this.spec.mounts) targets.set(m.target, (targets.get(m.target) ?? 0) + (m.detached ? 1000 : 10000));
+    const list = [...targets.keys()];
+    if (this.symmetry) list.sort((a, b) => (targets.get(a)! - targets.get(b)!) || (a < b ? -1 : a > b ? 1 : 0));
+    else list.sort();
+    for (let i = 0; i < list.length; i++) this.mountIndex.set(list[i]!, i);
+  }
+
+  private target(t: string): number {
+    return this.symmetry ? (this.mountIndex.get(t) ?? -1) : strHash(t);
+  }
+
+  /** A task's fds: one slot per canonical fd name, then the hidden ones as a multiset. */
+  private fdTable(fds: Map<string, number>, fdOrder: string[], kind: number, local: (id: number) => number): void {
+    for (const name of fdOrder) {
+      const id = fds.get(name);
+      this.ref(kind, id === undefined ? -1 : id);
+    }
+    if (fds.size === 0) { this.push(0); return; }
+    const hidden: number[] = [];
+    for (const [name, id] of fds) if (!this.fdIndex.has(name)) hidden.push(id);
+    this.push(hidden.length);
+    if (hidden.length > 1) hidden.sort((a, b) => local(a) - local(b));
+    for (const id of hidden) this.ref(kind, id);
+  }
+
+  private simTask(i: number, fdOrder: string[]): void {
+    const t = this.sim.tasks[i]!;
+    this.push(t.state); this.push(t.uid); this.push(t.gid); this.push(t.caps); this.push(t.dumpable ? 1 : 0);
+    this.push(this.task(t.parent));
+    this.ref(K_NS, t.userns); this.ref(K_NS, t.mmUserns); this.ref(K_PROXY, t.nsproxy); this.ref(K_PID, t.pid);
+    const files = this.sim.files;
+    this.fdTable(t.fds, fdOrder, K_FILE, (f) => files[f]!.kind * 8 + (files[f]!.opath ? 4 : 0) + (files[f]!.read ? 2 : 0) + (files[f]!.write ? 1 : 0));
+  }
+
+  private specTask(i: number, fdOrder: string[]): void {
+    const si = this.spec.byName.get(this.sim.tasks[i]!.name);
+    if (si === undefined) { this.push(-5); return; }
+    const t = this.spec.tasks[si]!;
+    const simParent = t.parent >= 0 ? this.sim.taskByName.get(this.spec.tasks[t.parent]!.name) ?? -1 : -1;
+    this.push(t.state); this.push(t.uid); this.push(t.gid); this.push(t.caps); this.push(t.dumpable ? 1 : 0);
+    this.push(t.hasMm ? 1 : 0); this.push(this.task(simParent));
+    this.ref(K_SNS, t.userns); this.ref(K_SNS, t.mmUserns); this.ref(K_SNS, t.pidns);
+    if (t.ns === null) this.push(-3);
+    else for (const n of t.ns) this.ref(K_SNS, n);
+    const hs = this.spec.handles;
+    this.fdTable(t.fds, fdOrder, K_HANDLE, (h) => HANDLE_KIND[hs[h]!.kind]! * 8 + (hs[h]!.opath ? 4 : 0) + (hs[h]!.read ? 2 : 0) + (hs[h]!.write ? 1 : 0));
+  }
+
+  /** spec task index → sim task index (names are shared by both levels). */
+  private specTaskLabel(i: number): number {
+    if (i < 0) return -1;
+    const si = this.sim.taskByName.get(this.spec.tasks[i]!.name);
+    return si === undefined ? -4 : this.taskLabel[si]!;
+  }
+
+  /** The v3.0 dcache, "<task>/<entry>" → dentry, in canonical (task, entry) order. */
+  private dcache(): void {
+    const dc = this.sim.dcache;
+    this.push(dc.size);
+    if (dc.size === 0) return;
+    const rows: [number, number, number][] = [];
+    for (const [k, d] of dc) {
+      const slash = k.lastIndexOf('/');
+      const ti = this.sim.taskByName.get(k.slice(0, slash));
+      rows.push([ti === undefined ? strHash(k.slice(0, slash)) : this.taskLabel[ti]!, entryCode(k.slice(slash + 1)), d]);
+    }
+    rows.sort((a, b) => (a[0] - b[0]) || (a[1] - b[1]));
+    for (const r of rows) { this.push(r[0]); this.push(r[1]); this.ref(K_DENTRY, r[2]); }
+  }
+
+  /** Serialises every queued object (each once, in labelling order). */
+  private drain(): void {
+    const sim = this.sim;
+    const spec = this.spec;
+    while (this.qHead < this.qTail) {
+      const kind = this.queue[this.qHead++]!;
+      const i = this.queue[this.qHead++]!;
+      this.push(-100 - kind); // a separator naming the record's kind
+      switch (kind) {
+        case K_PID: {
+          const p = sim.pids[i]!;
+          this.push(p.count); this.push(p.freed ? 1 : 0); this.ref(K_NS, p.ns); this.push(this.task(p.task));
+          break;
+        }
+        case K_PROXY: {
+          const p = sim.nsproxies[i]!;
+          this.push(p.count); this.push(p.freed ? 1 : 0);
+          for (const n of p.ns) this.ref(K_NS, n);
+          break;
+        }
+        case K_NS: {
+          const n = sim.ns[i]!;
+          this.push(NS_KIND_IDX.get(n.kind)!); this.push(n.count); this.push(n.freed ? 1 : 0);
+          this.ref(K_NS, n.owner); this.ref(K_NS, n.parent); this.push(n.level); this.push(this.task(n.reaper));
+          this.push(n.ownerUid); this.ref(K_INODE, n.inode); this.ref(K_DENTRY, n.stashed);
+          this.push(n.mounts.length);
+          for (const m of n.mounts) this.ref(K_MOUNT, m);
+          break;
+        }
+        case K_FILE: {
+          const f = sim.files[i]!;
+          this.push(f.count); this.push(f.freed ? 1 : 0); this.push(f.kind); this.ref(K_DENTRY, f.dentry);
+          this.ref(K_MOUNT, f.mnt); this.ref(K_PID, f.pid); this.push(this.task(f.task));
+          this.push((f.opath ? 4 : 0) + (f.read ? 2 : 0) + (f.write ? 1 : 0));
+          break;
+        }
+        case K_DENTRY: {
+          const d = sim.dentries[i]!;
+          this.push(d.count); this.push(d.freed ? 1 : 0); this.ref(K_INODE, d.inode); this.push(this.task(d.task));
+          this.push(entryCode(d.entry));
+          break;
+        }
+        case K_INODE: {
+          const n = sim.inodes[i]!;
+          this.push(n.count); this.push(n.freed ? 1 : 0); this.ref(K_NS, n.ns); this.ref(K_PID, n.pid);
+          this.push(n.uid); this.push(n.gid); this.push(n.mode); this.push(n.immutable ? 1 : 0);
+          break;
+        }
+        case K_MOUNT: {
+          const m = sim.mounts[i]!;
+          this.push(m.freed ? 1 : 0); this.ref(K_NS, m.mntns); this.push(this.target(m.target));
+          this.ref(K_DENTRY, m.dentry); this.push(m.detached ? 1 : 0);
+          break;
+        }
+        case K_SNS: {
+          const n = spec.ns[i]!;
+          this.push(NS_KIND_IDX.get(n.kind)!); this.ref(K_SNS, n.owner); this.ref(K_SNS, n.parent); this.push(n.level);
+          this.push(this.specTaskLabel(n.reaper)); this.push(n.ownerUid);
+          this.push(n.mounts.length);
+          for (const m of n.mounts) this.ref(K_SMOUNT, m);
+          break;
+        }
+        case K_HANDLE: {
+          const h = spec.handles[i]!;
+          this.push(HANDLE_KIND[h.kind]!); this.ref(K_SNS, h.ns); this.ref(K_SMOUNT, h.mount);
+          this.push(this.specTaskLabel(h.task)); this.ref(K_SNS, h.pidns); this.ref(K_HANDLE, h.linkHandle);
+          this.push(entryCode(h.entry)); this.push(h.uid); this.push(h.gid); this.push(this.specTaskLabel(h.ownerTask));
+          this.push(h.mode); this.push((h.immutable ? 8 : 0) + (h.opath ? 4 : 0) + (h.read ? 2 : 0) + (h.write ? 1 : 0));
+          break;
+        }
+        case K_SMOUNT: {
+          const m = spec.mounts[i]!;
+          this.ref(K_SNS, m.mntns); this.push(this.target(m.target)); this.ref(K_SNS, m.ns); this.push(m.uid);
+          this.push(m.gid); this.push(this.specTaskLabel(m.ownerTask)); this.push(m.mode);
+          this.push((m.immutable ? 2 : 0) + (m.detached ? 1 : 0));
+          break;
+        }
+      }
+    }
+  }
+
+  /** `nsid ... as N` names: each a root naming one sim and one spec namespace. */
+  private nsNames(c: Checker): void {
+    const rows: [number, number, number][] = [];
+    let k = 0;
+    for (const [, [specId, simId]] of c.names) {
+      const a = Number(simId);
+      const b = Number(specId);
+      const la = a >= 0 ? this.labels[K_NS]![a]! : -1;
+      const lb = b >= 0 ? this.labels[K_SNS]![b]! : -1;
+      rows.push([la < 0 ? 0x7fffffff : la, lb < 0 ? 0x7fffffff : lb, k]);
+      k++;
+    }
+    const ids = [...c.names.values()];
+    if (this.symmetry) rows.sort((x, y) => (x[0] - y[0]) || (x[1] - y[1]) || (x[2] - y[2]));
+    this.push(rows.length);
+    for (const r of rows) {
+      const [specId, simId] = ids[r[2]]!;
+      this.ref(K_NS, Number(simId));
+      this.ref(K_SNS, Number(specId));
+    }
+  }
+
+  /** The refinement's sim↔spec namespace pairs, by label (-2: the partner is unreachable). */
+  private bijection(c: Checker): void {
+    const priv = c as unknown as { simToSpec: Map<string, string>; specToSim: Map<string, string> };
+    for (let l = 0; l < this.counts[K_NS]!; l++) {
+      const p = priv.simToSpec.get(String(this.origOf[K_NS]![l]!));
+      this.push(this.partner(p, K_SNS));
+    }
+    for (let l = 0; l < this.counts[K_SNS]!; l++) {
+      const p = priv.specToSim.get(String(this.origOf[K_SNS]![l]!));
+      this.push(this.partner(p, K_NS));
+    }
+  }
+
+  private partner(id: string | undefined, kind: number): number {
+    if (id === undefined) return -1;
+    const l = this.labels[kind]![Number(id)];
+    return l === undefined || l < 0 ? -2 : l;
+  }
+
+  /** For each labelled mount namespace (in label order): its rank in creation order. */
+  private mntRanks(kind: number, isMnt: (i: number) => boolean): void {
+    const origs: number[] = [];
+    for (let l = 0; l < this.counts[kind]!; l++) {
+      const o = this.origOf[kind]![l]!;
+      if (isMnt(o)) origs.push(o);
+    }
+    this.push(origs.length);
+    if (origs.length < 2) return;
+    const sorted = origs.slice().sort((a, b) => a - b);
+    for (const o of origs) this.push(sorted.indexOf(o));
+  }
+
+  /** 64-bit fingerprint of buf[0..n) as two 32-bit halves (two murmur3 lanes, different seeds). */
+  fingerprint(out: Uint32Array): void {
+    let h1 = 0x9747b28c | 0;
+    let h2 = 0x5bd1e995 | 0;
+    const b = this.buf;
+    for (let i = 0; i < this.n; i++) {
+      const v = b[i]!;
+      h1 = mix(h1, v);
+      h2 = mix(h2, v ^ 0x2545f491);
+      h2 = Math.imul(h2 ^ (h2 >>> 15), 0x2c1b3c6d);
+    }
+    h1 = fmix(h1 ^ this.n);
+    h2 = fmix(h2 ^ Math.imul(this.n, 0x68e31da4));
+    out[0] = h1;
+    out[1] = h2;
+  }
+
+  /** The full key as a string (for --exact). */
+  exactKey(): string {
+    return Buffer.from(this.buf.buffer, this.buf.byteOffset, this.n * 4).toString('latin1');
+  }
+}
