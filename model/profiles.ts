@@ -31,6 +31,8 @@ export interface Profile {
   readonly mntNsLoopCheck: boolean;
   /** b801f1e22c23 (5.7): time_for_children links read "time:[...]". */
   readonly timeForChildrenRealName: boolean;
+  /** 5ff9d8a65ce8 (3.12): mounts copied into a mount ns of a less privileged user ns are MNT_LOCKED (umount EINVAL). */
+  readonly mntLocked: boolean;
 }
 
 export const PROFILE_NAMES = ['seed', 'v3.0', 'v3.8', 'v6.18'] as const;
@@ -52,6 +54,7 @@ const v30: Profile = {
   pidfd: false,
   mntNsLoopCheck: false,
   timeForChildrenRealName: false,
+  mntLocked: false,
 };
 
 export const PROFILES: Record<ProfileName, Profile> = {
@@ -92,6 +95,7 @@ export const PROFILES: Record<ProfileName, Profile> = {
     pidfd: true,
     mntNsLoopCheck: true,
     timeForChildrenRealName: true,
+    mntLocked: true,
   },
 };
 

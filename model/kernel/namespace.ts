@@ -38,7 +38,7 @@ export function do_loopback(s: KState, task: number, source: string, target: str
   // clone_mnt takes its own reference; path_put drops the walk's: the mount keeps one
   const dentry = fnd.kind === F_NS ? fnd.dentry : -1;
   if (dentry >= 0 && mutant('bind-no-ref')) dput(s, dentry);
-  s.mounts.push({ freed: false, mntns, target, dentry, detached: false });
+  s.mounts.push({ freed: false, mntns, target, dentry, detached: false, locked: false });
   s.ns[mntns]!.mounts.push(s.mounts.length - 1);
   return '';
 }
@@ -53,6 +53,7 @@ export function do_umount(s: KState, task: number, target: string): Errno | '' {
   const mntns = caller_mnt_ns(s, task);
   const m = lookup_mnt(s, mntns, target);
   if (m < 0) return 'EINVAL';
+  if (s.mounts[m]!.locked) return 'EINVAL'; // can_umount: "if (mnt->mnt.mnt_flags & MNT_LOCKED) return -EINVAL"
   if (!mutant('umount-ignores-busy')) {
     for (const f of s.files) if (!f.freed && f.mnt === m) return 'EBUSY';
   }

@@ -88,7 +88,8 @@ const SLOT_KIND: NsKind[] = ['uts', 'ipc', 'mnt', 'pid', 'net', 'time', 'time', 
 /**
  * fs/namespace.c copy_mnt_ns → copy_tree: the new mount ns gets a copy of every mount, each
  * holding its dentry; since "Don't copy mount bind mounts of /proc/<pid>/ns/mnt" (CL_COPY_MNT_NS_FILE)
- * binds of mnt ns files are skipped.
+ * binds of mnt ns files are skipped; "if (user_ns != ns->user_ns) lock_mnt_tree(new)" marks
+ * the copies MNT_LOCKED (5ff9d8a65ce8, 3.12; clone_mnt keeps the flag of a locked source).
  */
 function copy_mnt_ns(s: KState, old: number, userns: number): number {
   const id = alloc_ns(s, 'mnt', userns);
@@ -97,7 +98,8 @@ function copy_mnt_ns(s: KState, old: number, userns: number): number {
     const src = s.mounts[m]!;
     if (s.profile.mntNsLoopCheck && src.dentry >= 0 && mounted_ns_kind(s, src.dentry) === 'mnt') continue;
     if (src.dentry >= 0) dget(s, src.dentry);
-    s.mounts.push({ freed: false, mntns: id, target: src.target, dentry: src.dentry, detached: false });
+    const locked = src.locked || (s.profile.mntLocked && userns !== s.ns[old]!.owner);
+    s.mounts.push({ freed: false, mntns: id, target: src.target, dentry: src.dentry, detached: false, locked });
     list.push(s.mounts.length - 1);
   }
   s.ns[id]!.mounts = list;

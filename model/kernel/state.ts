@@ -102,6 +102,7 @@ export interface Mount {
   target: string; // '@name'
   dentry: number; // a reference to the mounted dentry, -1 for a plain-file bind
   detached: boolean; // umounted or its namespace died, kept while an open file holds it
+  locked: boolean; // MNT_LOCKED (lock_mnt_tree): copied into a mount ns of another user ns
 }
 
 export interface KState {

@@ -83,7 +83,9 @@ function makeNamespaces(s: SState, t: STask, kinds: readonly NsKind[], userns: n
       for (const m of s.ns[slots[S.mnt]!]!.mounts) {
         const src = s.mounts[m]!;
         if (s.profile.mntNsLoopCheck && src.ns >= 0 && s.ns[src.ns]!.kind === 'mnt') continue;
-        s.mounts.push({ ...src, mntns: id, detached: false });
+        // mount_namespaces(7): mounts copied to a less privileged mount ns are locked together
+        const locked = src.locked || (s.profile.mntLocked && userns !== s.ns[slots[S.mnt]!]!.owner);
+        s.mounts.push({ ...src, mntns: id, detached: false, locked });
         s.ns[id]!.mounts.push(s.mounts.length - 1);
       }
     }
@@ -480,7 +482,7 @@ function bind(s: SState, ci: number, source: string, target: string): Outcome {
   const mntns = t.ns![S.mnt]!;
   // 6.18: binding one's own or an older mount namespace's file would make a loop (EINVAL)
   if (f.kind === 'ns' && s.profile.mntNsLoopCheck && s.ns[f.ns]!.kind === 'mnt' && mntns >= f.ns) return E('EINVAL');
-  s.mounts.push({ mntns, target, ns: f.kind === 'ns' ? f.ns : -1, uid: f.uid, gid: f.gid, ownerTask: f.ownerTask, mode: f.mode, immutable: f.immutable, detached: false });
+  s.mounts.push({ mntns, target, ns: f.kind === 'ns' ? f.ns : -1, uid: f.uid, gid: f.gid, ownerTask: f.ownerTask, mode: f.mode, immutable: f.immutable, detached: false, locked: false });
   s.ns[mntns]!.mounts.push(s.mounts.length - 1);
   return OK;
 }
@@ -493,6 +495,7 @@ function umount(s: SState, ci: number, target: string): Outcome {
   for (let i = list.length - 1; i >= 0 && top < 0; i--) if (s.mounts[list[i]!]!.target === target) top = i;
   if (top < 0) return E('EINVAL');
   const m = list[top]!;
+  if (s.mounts[m]!.locked) return E('EINVAL'); // umount(2): EINVAL for a locked mount (mount_namespaces(7))
   const open = openHandles(s);
   for (let i = 0; i < s.handles.length; i++) if (open[i] === 1 && s.handles[i]!.mount === m) return E('EBUSY');
   list.splice(top, 1);

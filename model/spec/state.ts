@@ -67,6 +67,7 @@ export interface SMount {
   mode: number;
   immutable: boolean;
   detached: boolean;
+  locked: boolean; // copied into a mount ns owned by another (less privileged) user ns: cannot be umounted
 }
 
 export interface SState {
