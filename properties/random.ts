@@ -18,6 +18,14 @@ export interface CheckOptions {
   path?: string;
   maxOps?: number;
   bounds?: Partial<Bounds>;
+  /** Sees every run's start and every applied op (e.g. lifecycle coverage); off the hot path when absent. */
+  observer?: RunObserver;
+}
+
+/** An optional watcher of runs: called at the start of each run and after each op. */
+export interface RunObserver {
+  start(checker: Checker): void;
+  step(checker: Checker, op: Op): void;
 }
 
 export interface Counterexample {
@@ -50,14 +58,16 @@ export function runArbitrary(maxOps: number): fc.Arbitrary<Choice[]> {
 }
 
 /** Decodes choices into ops, running them; stops at the first violation. */
-export function play(profile: Profile, alphabet: Alphabet, choices: readonly Choice[], ignore?: ReadonlySet<string>): { ops: Op[]; violation: Violation | null } {
+export function play(profile: Profile, alphabet: Alphabet, choices: readonly Choice[], ignore?: ReadonlySet<string>, observer?: RunObserver): { ops: Op[]; violation: Violation | null } {
   const checker = new Checker(profile, ignore && ignore.size ? { ignore } : {});
   let names: Names = NO_NAMES;
   const ops: Op[] = [];
+  observer?.start(checker);
   for (const c of choices) {
     const op = alphabet.decode(c, checker.spec, names);
     ops.push(op);
     const r = checker.apply(op);
+    observer?.step(checker, op);
     if (r.violation) return { ops, violation: r.violation.masked ? null : r.violation };
     names = bindNames(names, op, r.spec);
   }
@@ -90,7 +100,7 @@ export function check(profile: Profile, opts: CheckOptions & { maxViolations?: n
   const t0 = performance.now();
   for (let round = 0; round < (opts.maxViolations ?? 1); round++) {
     const prop = fc.property(runArbitrary(maxOps), (choices) => {
-      const r = play(profile, alphabet, choices, ignore);
+      const r = play(profile, alphabet, choices, ignore, opts.observer);
       ops += r.ops.length;
       return r.violation === null;
     });

@@ -1,0 +1,180 @@
+// Lifecycle coverage of runs: which states and transitions of each statechart the runs reached,
+// and every step where an object moved along a transition its statechart does not allow (a
+// disagreement between the statecharts and the model: a bug in one of them).
+import type { KState } from '../kernel/state.ts';
+import type { Op } from '../types.ts';
+import type { Profile } from '../profiles.ts';
+import { LIFECYCLES } from './machines.ts';
+import type { Move, Projection } from './projection.ts';
+import { allowedTables, applies, describeMove, INVALID, moves, NONE, project, stateName } from './projection.ts';
+
+export interface Disagreement {
+  lifecycle: string;
+  object: number;
+  from: string;
+  event: string;
+  to: string;
+  detail: string;
+  /** The run's ops up to and including the step. */
+  ops: Op[];
+}
+
+export interface MachineCoverage {
+  id: string;
+  title: string;
+  states: { reached: number; total: number; percent: number; missed: string[] };
+  transitions: { reached: number; total: number; percent: number; missed: string[] };
+}
+
+export interface CoverageSummary {
+  profile: string;
+  runs: number;
+  steps: number;
+  /** Transitions reached over all applicable statecharts, in percent. */
+  percent: number;
+  machines: MachineCoverage[];
+  disagreements: Disagreement[];
+}
+
+const pct = (a: number, b: number): number => (b === 0 ? 100 : Math.floor((1000 * a) / b) / 10);
+
+/** "from --event--> to" */
+export function edgeLabel(e: { from: string; event: string; to: string }): string {
+  return `${e.from} --${e.event}--> ${e.to}`;
+}
+
+/**
+ * Records the lifecycle moves of runs. Feed it the sim state at the start of a run and after
+ * every op (the shape of an observer of properties/random.ts play()); read summary().
+ */
+export class LifecycleTracker {
+  readonly profile: Profile;
+  readonly stateHits: Uint32Array[];
+  readonly edgeHits: Uint32Array[];
+  readonly disagreements: Disagreement[] = [];
+  runs = 0;
+  steps = 0;
+  private readonly allowed: Int16Array[];
+  private readonly seen = new Set<string>();
+  private prev: Projection = [];
+  private ops: Op[] = [];
+  private readonly buf: Move[] = [];
+
+  constructor(profile: Profile, readonly maxDisagreements = 8) {
+    this.profile = profile;
+    this.allowed = allowedTables(profile);
+    this.stateHits = LIFECYCLES.map((l) => new Uint32Array(l.states.length));
+    this.edgeHits = LIFECYCLES.map((l) => new Uint32Array(l.edges.length));
+  }
+
+  /** A run begins at this state. */
+  start(c: { sim: KState }): void {
+    this.runs++;
+    this.ops = [];
+    this.prev = project(c.sim);
+    this.visit(this.prev);
+  }
+
+  /** `op` has just been applied; the state is its post-state. Returns the moves not allowed. */
+  step(c: { sim: KState }, op: Op): Move[] {
+    this.steps++;
+    this.ops.push(op);
+    const next = project(c.sim);
+    this.buf.length = 0;
+    const ms = moves(this.prev, next, op, this.allowed, this.buf);
+    const bad: Move[] = [];
+    for (const m of ms) {
+      if (m.edge >= 0) {
+        this.edgeHits[m.lifecycle]![m.edge]!++;
+        this.stateHits[m.lifecycle]![m.from]!++; // `unborn` is reached by leaving it
+      } else bad.push(m);
+      if (m.to < NONE) this.stateHits[m.lifecycle]![m.to]!++;
+    }
+    for (const m of bad) this.disagree(m);
+    this.prev = next;
+    return bad;
+  }
+
+  private visit(p: Projection): void {
+    for (let l = 0; l < p.length; l++) for (const st of p[l]!) if (st < NONE) this.stateHits[l]![st]!++;
+  }
+
+  private disagree(m: Move): void {
+    const l = LIFECYCLES[m.lifecycle]!;
+    const from = stateName(l, m.from);
+    const to = stateName(l, m.to);
+    const key = `${l.id}|${from}|${m.event}|${to}`;
+    if (this.seen.has(key) || this.disagreements.length >= this.maxDisagreements) return;
+    this.seen.add(key);
+    const why = m.to === INVALID ? 'the object reached a state that no statechart state describes'
+      : m.from === INVALID ? 'the object was in a state that no statechart state describes'
+        : `the ${l.id} statechart has no such transition on ${this.profile.name}`;
+    this.disagreements.push({ lifecycle: l.id, object: m.object, from, event: m.event, to, detail: `${describeMove(m)}: ${why}`, ops: this.ops.slice() });
+  }
+
+  /** Coverage per applicable statechart, with what was never reached. */
+  summary(): CoverageSummary {
+    const machines: MachineCoverage[] = [];
+    let reached = 0;
+    let total = 0;
+    LIFECYCLES.forEach((l, li) => {
+      if (!applies(l, this.profile)) return;
+      const states = l.states.filter((s) => l.stateProfiles[s]!.includes(this.profile.name));
+      const sMissed = states.filter((s) => this.stateHits[li]![l.states.indexOf(s)] === 0);
+      const edges = l.edges.map((e, k) => ({ e, k })).filter(({ e }) => e.profiles.includes(this.profile.name));
+      const eMissed = edges.filter(({ k }) => this.edgeHits[li]![k] === 0).map(({ e }) => edgeLabel(e));
+      const sReached = states.length - sMissed.length;
+      machines.push({
+        id: l.id, title: l.title,
+        states: { reached: sReached, total: states.length, percent: pct(sReached, states.length), missed: sMissed },
+        transitions: { reached: edges.length - eMissed.length, total: edges.length, percent: pct(edges.length - eMissed.length, edges.length), missed: eMissed },
+      });
+      reached += edges.length - eMissed.length;
+      total += edges.length;
+    });
+    return { profile: this.profile.name, runs: this.runs, steps: this.steps, percent: pct(reached, total), machines, disagreements: this.disagreements };
+  }
+
+  /** Adds another tracker's counts (same profile). */
+  merge(o: LifecycleTracker): void {
+    this.runs += o.runs;
+    this.steps += o.steps;
+    o.stateHits.forEach((h, l) => h.forEach((v, i) => { this.stateHits[l]![i]! += v; }));
+    o.edgeHits.forEach((h, l) => h.forEach((v, i) => { this.edgeHits[l]![i]! += v; }));
+    for (const d of o.disagreements) {
+      const key = `${d.lifecycle}|${d.from}|${d.event}|${d.to}`;
+      if (!this.seen.has(key) && this.disagreements.length < this.maxDisagreements) { this.seen.add(key); this.disagreements.push(d); }
+    }
+  }
+}
+
+/** Human lines: one per statechart, then what was missed and any disagreement. */
+export function coverageLines(c: CoverageSummary, indent = '  '): string[] {
+  const out = [`${indent}lifecycle coverage: ${c.percent}% of transitions (${c.machines.length} statecharts, ${c.steps} steps)`];
+  for (const m of c.machines) {
+    out.push(`${indent}  ${m.id.padEnd(10)} states ${m.states.reached}/${m.states.total} (${m.states.percent}%), transitions ${m.transitions.reached}/${m.transitions.total} (${m.transitions.percent}%)`);
+    if (m.states.missed.length) out.push(`${indent}    never reached states: ${m.states.missed.join(', ')}`);
+    for (const e of m.transitions.missed) out.push(`${indent}    never taken: ${e}`);
+  }
+  for (const d of c.disagreements) out.push(`${indent}  DISAGREEMENT ${d.detail} (after ${d.ops.length} ops)`);
+  return out;
+}
+
+/** The Markdown section of a report. */
+export function coverageMarkdown(c: CoverageSummary, mdTable: (h: readonly string[], r: readonly (readonly unknown[])[]) => string): string[] {
+  return [
+    '## Lifecycle coverage', '',
+    `${c.percent}% of the statecharts' transitions reached (${c.steps} steps). See \`procns spec\` for the diagrams.`, '',
+    mdTable(['statechart', 'states', 'transitions', 'never reached'], c.machines.map((m) => [
+      m.id, `${m.states.reached}/${m.states.total} (${m.states.percent}%)`, `${m.transitions.reached}/${m.transitions.total} (${m.transitions.percent}%)`,
+      [...m.states.missed.map((s) => `state ${s}`), ...m.transitions.missed].join('; ') || '-',
+    ])), '',
+    ...(c.disagreements.length ? ['### Disagreements between the statecharts and the model', '',
+      ...c.disagreements.map((d) => `- ${d.detail} (after ${d.ops.length} ops)`), ''] : []),
+  ];
+}
+
+/** JSON form for output documents: the summary, with each disagreement's ops kept. */
+export function coverageJson(c: CoverageSummary): Record<string, unknown> {
+  return { ...c };
+}

@@ -1,0 +1,227 @@
+// The projection from the simulation's state (KState) to each object's lifecycle state, and the
+// check that one step moved every object along a transition its statechart allows. The
+// projection reads the holders a user can point at (fd tables, mount lists, tasks, the dcache),
+// not the refcounts, so it is a reading of the semantics independent of model/kernel/refs.ts.
+import type { KState } from '../kernel/state.ts';
+import { F_NS, TASK_REAPED, TASK_RUNNING, TASK_ZOMBIE } from '../kernel/state.ts';
+import type { Op, OpName } from '../types.ts';
+import { ALL_CAPS, OP_NAMES } from '../types.ts';
+import type { Profile } from '../profiles.ts';
+import type { Lifecycle } from './machines.ts';
+import { LIFECYCLES } from './machines.ts';
+
+/** A projected state that no statechart has (e.g. allocated but held by nothing: a leak). */
+export const INVALID = 255;
+/** Not an object of this statechart (e.g. an nsfs inode for the v3.0 proc inode chart). */
+export const NONE = 254;
+
+const EVENT_INDEX = new Map<string, number>(OP_NAMES.map((o, i) => [o, i]));
+const NE = OP_NAMES.length;
+
+/** Per lifecycle (LIFECYCLES order), the state index of every object (array index = object id). */
+export type Projection = Uint8Array[];
+
+const idx = (l: Lifecycle, name: string): number => l.states.indexOf(name);
+const [NSL, FILEL, MOUNTL, TASKL, INODEL] = ['namespace', 'file', 'mount', 'task', 'procInode'].map((id) => LIFECYCLES.find((l) => l.id === id)!);
+const NS_ST = { inUse: idx(NSL!, 'inUse'), held: idx(NSL!, 'held'), cached: idx(NSL!, 'cached'), freed: idx(NSL!, 'freed') };
+const FILE_ST = { open: idx(FILEL!, 'open'), shared: idx(FILEL!, 'shared'), closed: idx(FILEL!, 'closed') };
+const MOUNT_ST = { mounted: idx(MOUNTL!, 'mounted'), busy: idx(MOUNTL!, 'busy'), detached: idx(MOUNTL!, 'detached'), unmounted: idx(MOUNTL!, 'unmounted') };
+const TASK_ST = { running: idx(TASKL!, 'running'), credChanged: idx(TASKL!, 'credChanged'), zombie: idx(TASKL!, 'zombie'), reaped: idx(TASKL!, 'reaped') };
+const INODE_ST = { inUse: idx(INODEL!, 'inUse'), cached: idx(INODEL!, 'cached'), evicted: idx(INODEL!, 'evicted') };
+
+/** Who holds each namespace, strongest first: 3 a task is in it, 2 a real holder, 1 only a cache, 0 nothing. */
+function nsHolders(s: KState): Uint8Array {
+  const level = new Uint8Array(s.ns.length);
+  const work: number[] = [];
+  const hold = (n: number, l: number): void => {
+    if (n >= 0 && n < level.length && level[n]! < l) { level[n] = l; work.push(n); }
+  };
+  const viaDentry = (d: number, l: number): void => {
+    const de = s.dentries[d];
+    const ino = de ? s.inodes[de.inode] : undefined;
+    if (!ino) return;
+    hold(ino.ns, l);
+    if (ino.pid >= 0) hold(s.pids[ino.pid]?.ns ?? -1, l); // a v3.0 proc inode holds its struct pid
+  };
+  for (let ti = 0; ti < s.tasks.length; ti++) {
+    const t = s.tasks[ti]!;
+    if (t.state === TASK_REAPED) continue;
+    hold(t.userns, 3);
+    hold(t.mmUserns, 3);
+    if (t.nsproxy >= 0) for (const n of s.nsproxies[t.nsproxy]?.ns ?? []) hold(n, 3);
+    const pid = s.pids[t.pid];
+    if (pid && pid.task === ti) hold(pid.ns, 3);
+    for (const fid of t.fds.values()) {
+      const f = s.files[fid];
+      if (!f) continue;
+      if (f.kind === F_NS && f.dentry >= 0) viaDentry(f.dentry, 2);
+      if (f.pid >= 0) hold(s.pids[f.pid]?.ns ?? -1, 2);
+      const m = f.mnt >= 0 ? s.mounts[f.mnt] : undefined;
+      if (m && m.dentry >= 0) viaDentry(m.dentry, 2); // a file opened through a mount holds it
+    }
+  }
+  for (const d of s.dcache.values()) if (s.dentries[d] && !s.dentries[d]!.freed) viaDentry(d, 1);
+  // a live namespace holds its owner and parent, a live mount namespace its mounts' files
+  while (work.length > 0) {
+    const id = work.pop()!;
+    const n = s.ns[id]!;
+    const l = Math.min(level[id]!, 2);
+    hold(n.owner, l);
+    hold(n.parent, l);
+    if (n.kind === 'mnt') for (const m of n.mounts) { const mm = s.mounts[m]; if (mm && mm.dentry >= 0) viaDentry(mm.dentry, l); }
+  }
+  return level;
+}
+
+function projectNs(s: KState): Uint8Array {
+  const level = nsHolders(s);
+  const out = new Uint8Array(s.ns.length);
+  for (let i = 0; i < s.ns.length; i++) {
+    const l = level[i]!;
+    if (s.ns[i]!.freed) out[i] = l > 1 ? INVALID : NS_ST.freed; // freed under a holder: use after free
+    else out[i] = l === 3 ? NS_ST.inUse : l === 2 ? NS_ST.held : l === 1 ? NS_ST.cached : INVALID;
+  }
+  return out;
+}
+
+/** fd-table slots per file, and whether an open file was opened through each mount. */
+function fileSlots(s: KState): { slots: Uint16Array; busy: Uint8Array } {
+  const slots = new Uint16Array(s.files.length);
+  const busy = new Uint8Array(s.mounts.length);
+  for (const t of s.tasks) {
+    if (t.state === TASK_REAPED) continue;
+    for (const fid of t.fds.values()) {
+      slots[fid]!++;
+      const m = s.files[fid]?.mnt ?? -1;
+      if (m >= 0) busy[m] = 1;
+    }
+  }
+  return { slots, busy };
+}
+
+function projectFiles(s: KState, slots: Uint16Array): Uint8Array {
+  const out = new Uint8Array(s.files.length);
+  for (let i = 0; i < s.files.length; i++) {
+    const n = slots[i]!;
+    if (s.files[i]!.freed) out[i] = n > 0 ? INVALID : FILE_ST.closed;
+    else out[i] = n === 0 ? INVALID : n === 1 ? FILE_ST.open : FILE_ST.shared;
+  }
+  return out;
+}
+
+function projectMounts(s: KState, busy: Uint8Array): Uint8Array {
+  const out = new Uint8Array(s.mounts.length);
+  for (let i = 0; i < s.mounts.length; i++) {
+    const m = s.mounts[i]!;
+    const b = busy[i] === 1;
+    if (m.freed) out[i] = b ? INVALID : MOUNT_ST.unmounted;
+    else if (m.detached) out[i] = b ? MOUNT_ST.detached : INVALID;
+    else if (s.ns[m.mntns]?.freed !== false) out[i] = INVALID; // attached to a dead namespace
+    else out[i] = b ? MOUNT_ST.busy : MOUNT_ST.mounted;
+  }
+  return out;
+}
+
+function projectTasks(s: KState): Uint8Array {
+  const out = new Uint8Array(s.tasks.length);
+  for (let i = 0; i < s.tasks.length; i++) {
+    const t = s.tasks[i]!;
+    if (t.state === TASK_RUNNING) {
+      const root = t.uid === 0 && t.gid === 0 && t.caps === ALL_CAPS && t.userns === 0 && t.dumpable;
+      out[i] = root ? TASK_ST.running : TASK_ST.credChanged;
+    } else {
+      out[i] = t.state === TASK_ZOMBIE ? TASK_ST.zombie : t.state === TASK_REAPED ? TASK_ST.reaped : INVALID;
+    }
+  }
+  return out;
+}
+
+function projectProcInodes(s: KState): Uint8Array {
+  const out = new Uint8Array(s.inodes.length).fill(NONE);
+  const dentryOf = new Int32Array(s.inodes.length).fill(-1);
+  for (let d = 0; d < s.dentries.length; d++) dentryOf[s.dentries[d]!.inode] = d;
+  const hashed = new Set(s.dcache.values());
+  for (let i = 0; i < s.inodes.length; i++) {
+    const ino = s.inodes[i]!;
+    if (ino.pid < 0) continue; // not a proc_ns_instantiate inode
+    const d = dentryOf[i]!;
+    const de = d >= 0 ? s.dentries[d]! : undefined;
+    if (ino.freed) out[i] = de && !de.freed ? INVALID : INODE_ST.evicted;
+    else if (!de || de.freed) out[i] = d < 0 ? INODE_ST.evicted : INVALID; // a failed instantiate never made a dentry
+    else if (de.count > 0) out[i] = INODE_ST.inUse;
+    else out[i] = hashed.has(d) ? INODE_ST.cached : INVALID;
+  }
+  return out;
+}
+
+/** Which lifecycles apply to a profile (the v3.0 proc inode chart only to v3.0). */
+export function applies(l: Lifecycle, profile: Profile): boolean {
+  return l.profiles.includes(profile.name);
+}
+
+/** The lifecycle state of every object of every statechart (LIFECYCLES order). */
+export function project(s: KState): Projection {
+  const { slots, busy } = fileSlots(s);
+  const p = s.profile;
+  return [
+    projectNs(s), projectFiles(s, slots), projectMounts(s, busy), projectTasks(s),
+    applies(INODEL!, p) ? projectProcInodes(s) : new Uint8Array(0),
+  ];
+}
+
+/** A transition an object took in one step (indices into its lifecycle's states / edges). */
+export interface Move {
+  lifecycle: number;
+  object: number;
+  from: number;
+  to: number;
+  event: OpName;
+  /** The edge of the machine, or -1 when the statechart does not allow it on this profile. */
+  edge: number;
+}
+
+/** allowed[lifecycle][(from * NE + event) * NS + to] = edge index + 1 on this profile, 0 if none. */
+export function allowedTables(profile: Profile): Int16Array[] {
+  return LIFECYCLES.map((l) => {
+    const ns = l.states.length;
+    const t = new Int16Array(ns * NE * ns);
+    l.edges.forEach((e, k) => {
+      if (!e.profiles.includes(profile.name)) return;
+      t[(l.states.indexOf(e.from) * NE + EVENT_INDEX.get(e.event)!) * ns + l.states.indexOf(e.to)] = k + 1;
+    });
+    return t;
+  });
+}
+
+/**
+ * The moves of one step: every object whose state changed (a new object starts in `unborn`,
+ * index 0), with the edge that allows it or -1. Stuttering (no change) is always allowed.
+ */
+export function moves(before: Projection, after: Projection, op: Op, allowed: readonly Int16Array[], out: Move[] = []): Move[] {
+  const ev = EVENT_INDEX.get(op.op)!;
+  for (let l = 0; l < after.length; l++) {
+    const a = after[l]!;
+    const b = before[l]!;
+    const ns = LIFECYCLES[l]!.states.length;
+    const table = allowed[l]!;
+    for (let i = 0; i < a.length; i++) {
+      const from = i < b.length ? b[i]! : 0;
+      const to = a[i]!;
+      if (from === to || to === NONE) continue;
+      const edge = from >= ns || to >= ns ? -1 : table[(from * NE + ev) * ns + to]! - 1;
+      out.push({ lifecycle: l, object: i, from, to, event: op.op, edge });
+    }
+  }
+  return out;
+}
+
+/** A state index as a name ('invalid' for a state no statechart has). */
+export function stateName(l: Lifecycle, i: number): string {
+  return i === INVALID ? 'invalid' : i === NONE ? 'none' : l.states[i] ?? `#${i}`;
+}
+
+/** One-line description of a move, e.g. "namespace 7: inUse --close--> freed". */
+export function describeMove(m: Move): string {
+  const l = LIFECYCLES[m.lifecycle]!;
+  return `${l.id} ${m.object}: ${stateName(l, m.from)} --${m.event}--> ${stateName(l, m.to)}`;
+}

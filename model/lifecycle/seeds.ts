@@ -1,0 +1,55 @@
+// Hand-written starting points for the covering-trace search (traces.ts): short op sequences
+// that put an object right before a transition that random extension rarely reaches alone
+// (a namespace held by a mount of another mount namespace, a busy mount whose namespace dies,
+// a v3.0 namespace held only by the dcache). The search still has to find the last step, and
+// every trace is checked to take the statechart's shortest path.
+import type { NsKind, Op } from '../types.ts';
+import type { Profile } from '../profiles.ts';
+
+const spawn = (task: string, parent: string, newns?: NsKind[]): Op => ({ op: 'spawn', task, parent, ...(newns ? { newns } : {}) });
+const open = (task: string, path: string, fd: string): Op => ({ op: 'open', task, path, fd });
+const bind = (task: string, source: string, target: string): Op => ({ op: 'bind', task, source, target });
+const exit = (task: string): Op => ({ op: 'exit', task });
+
+/** Seeds for profiles with user, pid and mount namespaces (v3.8, v6.18). */
+const MODERN: Op[][] = [
+  [spawn('t1', 'init', ['net']), open('init', '/proc/t1/ns/net', 'f1'), exit('t1')],
+  [spawn('t1', 'init', ['net']), bind('init', '/proc/t1/ns/net', '@m1'), exit('t1')],
+  [spawn('t1', 'init', ['net']), open('init', '/proc/t1/ns/net', 'f1'), open('t1', '/proc/init/ns/net', 'f2')],
+  [open('init', '/proc/init/ns/mnt', 'f1'), spawn('t1', 'init', ['net']), spawn('t2', 'init', ['mnt']), bind('t2', '/proc/t1/ns/net', '@m1'), exit('t1')],
+  [spawn('t1', 'init', ['mnt']), spawn('t2', 'init', ['mnt']), bind('t1', '/proc/t2/ns/mnt', '@m1'), exit('t2')],
+  [open('init', '/proc/init/ns/mnt', 'f1'), spawn('t1', 'init', ['mnt']), bind('t1', '/proc/t1/ns/net', '@m1'), open('t1', '@m1', 'f2'),
+    spawn('t2', 't1'), { op: 'setns', task: 't2', fd: 'f1', nstype: 'mnt' }],
+  [open('init', '/proc/init/ns/mnt', 'f1'), spawn('t1', 'init', ['mnt']), bind('t1', '/proc/t1/ns/net', '@m1'), open('t1', '@m1', 'f2'),
+    spawn('t2', 't1'), { op: 'setns', task: 't2', fd: 'f1', nstype: 'mnt' }, exit('t1')],
+  [open('init', '/proc/init/ns/mnt', 'f1'), spawn('t1', 'init', ['mnt']), bind('t1', '/proc/t1/ns/net', '@m1'), open('t1', '@m1', 'f2'),
+    spawn('t2', 't1'), { op: 'setns', task: 't2', fd: 'f1', nstype: 'mnt' }, open('init', '/proc/t1/ns/mnt', 'f3'), exit('t1')],
+  [open('init', '/proc/init/ns/mnt', 'f1'), spawn('t1', 'init', ['mnt']), bind('t1', '/proc/t1/ns/net', '@m1'), open('t1', '@m1', 'f2'),
+    spawn('t2', 't1'), { op: 'setns', task: 't2', fd: 'f1', nstype: 'mnt' }, bind('init', '/proc/t1/ns/mnt', '@m1'), exit('t1')],
+  [spawn('t1', 'init', ['mnt']), bind('t1', '/proc/t1/ns/net', '@m1'), open('t1', '@m1', 'f1')],
+  [spawn('t1', 'init', ['mnt']), bind('t1', '/proc/t1/ns/net', '@m1'), open('init', '/proc/t1/ns/mnt', 'f1'), exit('t1')],
+  [spawn('t1', 'init', ['user']), open('init', '/proc/t1/ns/user', 'f1'), spawn('t2', 'init')],
+  [spawn('t1', 'init', ['pid']), spawn('t2', 't1', ['user'])],
+];
+
+/** Seeds for v3.0 (proc inodes per lookup, the dcache). */
+const V30: Op[][] = [
+  [spawn('t1', 'init', ['net']), { op: 'stat', task: 'init', path: '/proc/t1/ns/net' }, exit('t1')],
+  [spawn('t1', 'init'), { op: 'stat', task: 'init', path: '/proc/t1/ns/net' }],
+  [spawn('t1', 'init'), bind('init', '/proc/t1/ns/net', '@m1')],
+  [spawn('t1', 'init'), bind('init', '/proc/t1/ns/net', '@m1'), exit('t1'), { op: 'reap', task: 't1' }],
+  [spawn('t1', 'init'), spawn('t2', 'init'), open('t2', '/proc/t1/ns/net', 'f1'), exit('t1'), { op: 'reap', task: 't1' }],
+  [spawn('t1', 'init'), exit('t1')],
+  [spawn('t1', 'init', ['net']), spawn('t2', 'init'), open('t2', '/proc/t1/ns/net', 'f1'), exit('t1')],
+  [spawn('t1', 'init', ['net']), open('t1', '/proc/init/ns/net', 'f1'), { op: 'stat', task: 'init', path: '/proc/t1/ns/net' }],
+  [spawn('t1', 'init'), open('init', '/proc/t1/ns/net', 'f1'), bind('init', '/proc/t1/ns/net', '@m1'), { op: 'close', task: 'init', fd: 'f1' },
+    exit('t1'), { op: 'reap', task: 't1' }],
+  [spawn('t1', 'init'), { op: 'stat', task: 'init', path: '/proc/t1/ns/net' }, exit('t1')],
+];
+
+/** The seeds that apply to a profile. */
+export function realiserSeeds(profile: Profile): Op[][] {
+  if (profile.procInodePerLookup && profile.setns) return V30;
+  if (profile.newnsKinds.includes('mnt')) return MODERN;
+  return [];
+}
