@@ -11,6 +11,7 @@ import type { Expect, Outcome } from '../model/types.ts';
 import { Checker, fmt } from '../properties/harness.ts';
 import type { Violation } from '../properties/harness.ts';
 import { opOf } from '../properties/replay.ts';
+import { specMarkdown } from '../cli/spec.ts';
 
 /** Replays a witness in lockstep; the last step's outcomes and every violation seen. */
 function replay(r: Rule, profile: ProfileName): { spec: Outcome; sim: Outcome; violations: Violation[]; checker: Checker } {
@@ -40,6 +41,15 @@ describe('model/spec/rules.ts', () => {
       expect(r.witness.at(-1)?.op, r.id).toBe(r.op);
       expect(() => validateSteps(r.witness), r.id).not.toThrow();
     }
+  });
+
+  it('procns spec prints every rule under each profile it claims, and --profile only that profile', () => {
+    const all = specMarkdown();
+    for (const r of RULES) expect(all.split(`id: \`${r.id}\``).length - 1, r.id).toBe(r.profiles.length);
+    const one = specMarkdown('v3.0');
+    expect(one).toContain('## Rules: `v3.0`');
+    expect(one).not.toContain('## Rules: `v6.18`');
+    expect(one).toContain('## Invariants');
   });
 
   it('covers every op of trace format v1', () => {
