@@ -99,7 +99,8 @@ function sys_readlink(s: KState, task: number, path: string): Outcome {
   }
   // proc_pid_readlink of /proc/<task>/fd/<fd>: proc_fd_access_allowed, then d_path
   if (!ptrace_may_access(s, task, fnd.task)) return err('EACCES');
-  const ns = file_ns(s, fnd.file);
+  // d_path: nsfs_dname "type:[inum]" only on the internal nsfs mount; through a bind mount, its path
+  const ns = s.files[fnd.file]!.mnt < 0 ? file_ns(s, fnd.file) : -1;
   return ns >= 0 ? { ns: String(ns) } : OK;
 }
 

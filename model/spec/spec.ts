@@ -410,7 +410,9 @@ function readlink(s: SState, ci: number, path: string): Outcome {
   if (!mayInspect(s, ci, f.task)) return E('EACCES');
   if (f.linkHandle >= 0) {
     const h = s.handles[f.linkHandle]!;
-    return h.kind === 'ns' ? { ns: String(h.ns) } : OK;
+    // proc(5) /proc/<pid>/fd: the link text is the file's path; "type:[inode]" only for a file
+    // opened on nsfs itself, the mount path for one opened through a bind mount (observed 6.18)
+    return h.kind === 'ns' && h.mount < 0 ? { ns: String(h.ns) } : OK;
   }
   const ns = nsOf(s, f.task, f.entry);
   return ns < 0 ? E('ENOENT') : { ns: String(ns) };
