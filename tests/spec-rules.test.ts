@@ -12,6 +12,7 @@ import { Checker, fmt } from '../properties/harness.ts';
 import type { Violation } from '../properties/harness.ts';
 import { opOf } from '../properties/replay.ts';
 import { specMarkdown } from '../cli/spec.ts';
+import { KernelBackend } from '../oracle/kernel.ts';
 
 /** Replays a witness in lockstep; the last step's outcomes and every violation seen. */
 function replay(r: Rule, profile: ProfileName): { spec: Outcome; sim: Outcome; violations: Violation[]; checker: Checker } {
@@ -77,5 +78,32 @@ describe('model/spec/rules.ts', () => {
         expect(violations, JSON.stringify(violations)).toEqual([]);
       });
     }
+  }
+});
+
+// The v6.18 rules against the live kernel (one sandbox per rule, ~3.5 s for all here) when the
+// oracle can run; PROCNS_KERNEL_RULES=0 turns this off.
+const wantKernel = process.env.PROCNS_KERNEL_RULES !== '0';
+const probe = wantKernel ? await KernelBackend.probe() : { ok: false as const, reason: 'PROCNS_KERNEL_RULES=0' };
+describe('model/spec/rules.ts on the live kernel', () => {
+  for (const r of RULES) {
+    if (!r.profiles.includes('v6.18') || r.pending) continue;
+    it.skipIf(!probe.ok)(`${r.id}: ${r.outcome}${probe.ok ? '' : ` (skipped: ${probe.reason})`}`, async () => {
+      const k = new KernelBackend({});
+      await k.start();
+      const names = new Map<string, string>();
+      let last: Outcome = {};
+      try {
+        for (const step of r.witness) {
+          let op = opOf(step);
+          if (op.op === 'alive') op = { op: 'alive', ns: names.get(op.ns) ?? op.ns };
+          last = await k.apply(op);
+          if (op.op === 'nsid' && last.ns !== undefined) names.set(op.as, last.ns);
+        }
+      } finally {
+        await k.stop();
+      }
+      expect(meets(ruleExpect(r), last, (n) => names.get(n)), `kernel gave ${fmt(last)}`).toBe(true);
+    });
   }
 });
