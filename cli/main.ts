@@ -8,6 +8,7 @@ import { registerSpec } from './spec.ts';
 import { registerConform } from './conform.ts';
 import { registerRepro } from './repro.ts';
 import { registerKernelReplay } from './kernel-replay.ts';
+import { registerMutants } from './mutants.ts';
 
 const program = new Command();
 program.name('procns')
@@ -43,6 +44,7 @@ registerSpec(program, run);
 registerConform(program, run);
 registerRepro(program, run);
 registerKernelReplay(program, run);
+registerMutants(program, run);
 
 try {
   await program.parseAsync(process.argv);

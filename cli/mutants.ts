@@ -1,0 +1,315 @@
+// procns mutants: the mutation campaign. Every catalogued seeded bug (model/mutants) runs
+// through random checking (fast-check, fixed seed) and exhaustive search (explore/, when
+// present); a mutant is caught when an engine finds a violation that the faithful model does
+// not have. Prints a table (or --json), writes mutants.json / mutants.md to the report folder,
+// exits 1 when a mutant survives an engine.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import fc from 'fast-check';
+import type { Command } from 'commander';
+import type { Op } from '../model/types.ts';
+import type { Profile } from '../model/profiles.ts';
+import { getProfile } from '../model/profiles.ts';
+import type { Mutant } from '../model/mutants/index.ts';
+import { MUTANTS, NOT_EXPRESSIBLE, activate, findMutant } from '../model/mutants/index.ts';
+import { Alphabet } from '../properties/alphabet.ts';
+import type { Bounds } from '../properties/alphabet.ts';
+import { play, runArbitrary } from '../properties/random.ts';
+import { minimize, runOps } from '../properties/shrink.ts';
+import { violationKey } from '../properties/harness.ts';
+import { mdTable, writeReport } from '../reports/writers.ts';
+import { EXIT, UsageError, intOpt, printJson, say } from './common.ts';
+
+/** What one engine found for one mutant. */
+export interface EngineResult {
+  caught: boolean;
+  property?: string;
+  detail?: string;
+  /** Minimal (random) or shortest (exhaustive) counterexample. */
+  ops?: Op[];
+  /** Random: length before trace-level shrinking. */
+  shrunkFrom?: number;
+  ms: number;
+  /** Violation keys that the faithful model also has (masked, not counted). */
+  masked: string[];
+  /** Exhaustive: states explored, whether the bounded space was covered, or why it did not run. */
+  states?: number;
+  complete?: boolean;
+  note?: string;
+}
+
+export interface MutantRow {
+  mutant: string;
+  fn: string;
+  category: string;
+  description: string;
+  history: string;
+  profile: string;
+  random: EngineResult;
+  exhaustive: EngineResult;
+  shrunkLength: number | null;
+  shortestLength: number | null;
+}
+
+export interface RandomOpts { seed: number; runs: number; maxOps: number; rounds: number }
+export interface ExploreOpts { depth: number; maxStates: number }
+
+/** The alphabet bounds of a catalog entry. */
+function boundsOf(m: Mutant): Partial<Bounds> {
+  return m.bounds as Partial<Bounds>;
+}
+
+function profileOf(m: Mutant): Profile {
+  const p = getProfile(m.profile);
+  if (!p) throw new Error(`mutant ${m.name}: unknown profile ${m.profile}`);
+  return p;
+}
+
+/** Whether `ops` also breaks `key` on the faithful model (so the mutant is not what breaks it). */
+function faithfulFails(profile: Profile, ops: readonly Op[], key: string, ignore: ReadonlySet<string>): boolean {
+  activate(null);
+  const v = runOps(profile, ops, ignore).violation;
+  return v !== null && violationKey(v.property, v.detail) === key;
+}
+
+/**
+ * Random checking of one mutant: fast-check runs of state-dependent op sequences (fixed seed),
+ * fast-check shrinking, then trace-level minimisation (properties/shrink.ts). A violation
+ * whose minimal trace also breaks the faithful model is masked and the search goes on (fresh
+ * round, same seed), as is one that is not the entry's `target`. Deterministic per seed.
+ */
+export function randomEngine(m: Mutant, o: RandomOpts): EngineResult {
+  const profile = profileOf(m);
+  const alphabet = new Alphabet(profile, boundsOf(m));
+  const ignore = new Set<string>();
+  const t0 = performance.now();
+  try {
+    for (let round = 0; round < o.rounds; round++) {
+      activate(m.name);
+      const prop = fc.property(runArbitrary(o.maxOps), (choices) => play(profile, alphabet, choices, ignore).violation === null);
+      const details = fc.check(prop, { numRuns: o.runs, seed: o.seed, endOnFailure: false });
+      if (!details.failed || !details.counterexample) break;
+      const final = play(profile, alphabet, details.counterexample[0], ignore);
+      const v = final.violation;
+      if (!v) break;
+      const key = violationKey(v.property, v.detail);
+      const minimal = minimize(profile, final.ops, key, ignore);
+      const again = runOps(profile, minimal, ignore).violation ?? v;
+      const profileRow = m.switches !== undefined && m.switches.length === 0;
+      if ((!profileRow && faithfulFails(profile, minimal, key, ignore)) || (m.target !== undefined && key !== m.target)) {
+        ignore.add(key);
+        continue;
+      }
+      return { caught: true, property: again.property, detail: again.detail, ops: minimal, shrunkFrom: final.ops.length,
+        ms: performance.now() - t0, masked: [...ignore] };
+    }
+    return { caught: false, ms: performance.now() - t0, masked: [...ignore] };
+  } finally {
+    activate(null);
+  }
+}
+
+/** The explore() entry point of explore/index.ts, when that module exists. */
+type ExploreFn = (profile: Profile, opts?: { depth?: number; maxStates?: number; workers?: number; bounds?: Partial<Bounds>; ignore?: ReadonlySet<string> }) => unknown;
+interface ExploreViolation { property: string; detail: string; ops: Op[] }
+interface ExploreOut { ok: boolean; complete: boolean; distinctStates: number; violations: ExploreViolation[] }
+
+let exploreFn: ExploreFn | null | undefined;
+
+/** Loads explore/index.ts lazily (it may not exist in every checkout). */
+export async function loadExplore(): Promise<ExploreFn | null> {
+  if (exploreFn !== undefined) return exploreFn;
+  const file = join(fileURLToPath(new URL('..', import.meta.url)), 'explore', 'index.ts');
+  if (!existsSync(file)) return (exploreFn = null);
+  try {
+    const mod = (await import(pathToFileURL(file).href)) as { explore?: ExploreFn };
+    exploreFn = typeof mod.explore === 'function' ? mod.explore : null;
+  } catch {
+    exploreFn = null;
+  }
+  return exploreFn;
+}
+
+const baselines = new Map<string, Promise<Set<string>>>();
+
+/** Violation keys that exhaustive search finds on the faithful profile within the same bounds and depth. */
+function exploreBaseline(explore: ExploreFn, m: Mutant, depth: number, maxStates: number): Promise<Set<string>> {
+  const id = `${m.profile}|${JSON.stringify(m.bounds)}|${depth}|${maxStates}`;
+  let p = baselines.get(id);
+  if (!p) {
+    p = (async () => {
+      activate(null);
+      const r = (await explore(profileOf(m), { depth, maxStates, bounds: boundsOf(m) })) as ExploreOut;
+      return new Set(r.violations.map((v) => violationKey(v.property, v.detail)));
+    })();
+    baselines.set(id, p);
+  }
+  return p;
+}
+
+/**
+ * Exhaustive search of one mutant: breadth-first over the same alphabet and bounds, deepened
+ * one level at a time up to the depth bound, with the faithful profile's own violation keys
+ * (same bounds, same depth) masked. Caught when a violation remains; its trace is the shortest
+ * counterexample within the bounds (BFS).
+ */
+export async function exhaustiveEngine(m: Mutant, o: ExploreOpts): Promise<EngineResult> {
+  const explore = await loadExplore();
+  if (!explore) return { caught: false, ms: 0, masked: [], note: 'explore/index.ts not available' };
+  const profileRow = m.switches !== undefined && m.switches.length === 0;
+  const t0 = performance.now();
+  let states = 0;
+  let complete = true;
+  let masked: string[] = [];
+  for (let depth = 1; depth <= o.depth; depth++) {
+    // a profile-difference row compares against nothing: the faithful profile is the subject
+    const base = profileRow ? new Set<string>() : await exploreBaseline(explore, m, depth, o.maxStates);
+    masked = [...base];
+    activate(m.name);
+    let r: ExploreOut;
+    try {
+      r = (await explore(profileOf(m), { depth, maxStates: o.maxStates, bounds: boundsOf(m), ignore: base })) as ExploreOut;
+    } finally {
+      activate(null);
+    }
+    states = r.distinctStates;
+    complete = r.complete;
+    let found = r.violations.filter((v) => !base.has(violationKey(v.property, v.detail)));
+    if (m.target !== undefined) found = found.filter((v) => violationKey(v.property, v.detail) === m.target);
+    found.sort((a, b) => a.ops.length - b.ops.length);
+    const best = found[0];
+    if (best) {
+      return { caught: true, property: best.property, detail: best.detail, ops: best.ops, ms: performance.now() - t0, masked, states, complete };
+    }
+    if (!r.complete) break;
+  }
+  return { caught: false, ms: performance.now() - t0, masked, states, complete };
+}
+
+/** Runs one catalog entry through both engines. */
+export async function runMutant(m: Mutant, ro: RandomOpts, eo: ExploreOpts, engines: { random: boolean; exhaustive: boolean }): Promise<MutantRow> {
+  const skipped = (note: string): EngineResult => ({ caught: false, ms: 0, masked: [], note });
+  const random = engines.random ? randomEngine(m, ro) : skipped('not run');
+  const exhaustive = engines.exhaustive ? await exhaustiveEngine(m, eo) : skipped('not run');
+  return {
+    mutant: m.name, fn: m.fn, category: m.category, description: m.description, history: m.history, profile: m.profile,
+    random, exhaustive,
+    shrunkLength: random.ops ? random.ops.length : null,
+    shortestLength: exhaustive.ops ? exhaustive.ops.length : null,
+  };
+}
+
+/** Caught, or deliberately not run (--engine). */
+const ranOk = (e: EngineResult): boolean => e.caught || e.note === 'not run';
+
+/** Summary figures of a campaign (the acceptance measures). */
+export function summarize(rows: readonly MutantRow[]): Record<string, unknown> {
+  const both = rows.filter((r) => r.random.caught && r.exhaustive.caught);
+  const pairs = rows.filter((r) => r.shrunkLength !== null && r.shortestLength !== null);
+  const equal = pairs.filter((r) => r.shrunkLength === r.shortestLength).length;
+  const worst = pairs.reduce((a, r) => Math.max(a, r.shrunkLength! / r.shortestLength!), 0);
+  const times = rows.filter((r) => r.random.caught).map((r) => r.random.ms).sort((a, b) => a - b);
+  const median = times.length === 0 ? null : times.length % 2 ? times[times.length >> 1]! : (times[times.length / 2 - 1]! + times[times.length / 2]!) / 2;
+  return {
+    mutants: rows.length,
+    caughtByRandom: rows.filter((r) => r.random.caught).length,
+    caughtByExhaustive: rows.filter((r) => r.exhaustive.caught).length,
+    caughtByBoth: both.length,
+    survivors: rows.filter((r) => !ranOk(r.random) || !ranOk(r.exhaustive)).map((r) => r.mutant),
+    shrunkEqualsShortest: pairs.length ? `${equal}/${pairs.length}` : 'n/a',
+    shrunkEqualsShortestRatio: pairs.length ? equal / pairs.length : null,
+    worstShrunkOverShortest: pairs.length ? Number(worst.toFixed(2)) : null,
+    medianRandomMs: median === null ? null : Math.round(median),
+    notExpressible: NOT_EXPRESSIBLE.map((n) => n.name),
+  };
+}
+
+const yes = (e: EngineResult) => (e.caught ? 'yes' : e.note ? `no (${e.note})` : 'NO');
+
+/** The campaign as Markdown (the table of the issue, plus the not-expressible list). */
+export function markdown(rows: readonly MutantRow[], summary: Record<string, unknown>, ro: RandomOpts, eo: ExploreOpts): string {
+  const table = mdTable(
+    ['mutant', 'kernel function', 'description', 'history', 'profile', 'random', 'exhaustive', 'property (random / exhaustive)', 'first cx (ms)', 'shrunk (from)', 'shortest'],
+    rows.map((r) => [r.mutant, r.fn, r.description, r.history || '-', r.profile, yes(r.random), yes(r.exhaustive),
+      `${r.random.property ?? '-'} / ${r.exhaustive.property ?? '-'}`, r.random.caught ? Math.round(r.random.ms) : '-',
+      r.shrunkLength === null ? '-' : `${r.shrunkLength} (${r.random.shrunkFrom})`, r.shortestLength ?? '-']),
+  );
+  const ne = mdTable(['bug', 'kernel function', 'history', 'why the model cannot express it'],
+    NOT_EXPRESSIBLE.map((n) => [n.name, n.fn, n.history || '-', n.reason]));
+  return [
+    '# procns mutants', '',
+    `Random: seed ${ro.seed}, ${ro.runs} runs per round, at most ${ro.maxOps} ops per run. Exhaustive: depth ${eo.depth}, at most ${eo.maxStates} states.`, '',
+    table, '',
+    '## Summary', '', mdTable(['measure', 'value'], Object.entries(summary).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') || '-' : v ?? '-'])), '',
+    '## Not expressible in the model', '', ne, '',
+  ].join('\n');
+}
+
+export interface MutantsCliOptions {
+  json?: boolean; only?: string; seed?: string; runs?: string; maxOps?: string; depth?: string; maxStates?: string;
+  report?: string; engine?: string; traces?: boolean;
+}
+
+export async function runMutants(o: MutantsCliOptions): Promise<number> {
+  const ro: RandomOpts = {
+    seed: intOpt('seed', o.seed, 1, -(2 ** 31), 2 ** 31 - 1),
+    runs: intOpt('runs', o.runs, 2000, 1, 1_000_000),
+    maxOps: intOpt('max-ops', o.maxOps, 30, 1, 1000),
+    rounds: 6,
+  };
+  const eo: ExploreOpts = { depth: intOpt('depth', o.depth, 6, 1, 100), maxStates: intOpt('max-states', o.maxStates, 200_000, 1, 100_000_000) };
+  const engine = o.engine ?? 'both';
+  if (!['both', 'random', 'exhaustive'].includes(engine)) throw new UsageError(`--engine must be both, random or exhaustive, got "${engine}"`);
+  let list = MUTANTS;
+  if (o.only !== undefined) {
+    const names = o.only.split(',');
+    for (const n of names) if (!findMutant(n)) throw new UsageError(`unknown mutant "${n}" (one of ${MUTANTS.map((m) => m.name).join(', ')})`);
+    list = MUTANTS.filter((m) => names.includes(m.name));
+  }
+  const rows: MutantRow[] = [];
+  for (const m of list) {
+    const row = await runMutant(m, ro, eo, { random: engine !== 'exhaustive', exhaustive: engine !== 'random' });
+    rows.push(row);
+    if (!o.json) {
+      say(`${m.name.padEnd(26)} random ${yes(row.random).padEnd(4)} ${String(row.random.property ?? '-').padEnd(18)} ${row.random.caught ? `${Math.round(row.random.ms)} ms`.padStart(8) : '       -'}`
+        + `  shrunk ${String(row.shrunkLength ?? '-').padStart(2)}  | exhaustive ${yes(row.exhaustive)} ${row.exhaustive.property ?? '-'} shortest ${row.shortestLength ?? '-'}`);
+    }
+  }
+  const summary = summarize(rows);
+  const doc = {
+    command: 'mutants', seed: ro.seed, runs: ro.runs, maxOps: ro.maxOps, depth: eo.depth, maxStates: eo.maxStates,
+    engines: engine, summary,
+    mutants: rows.map((r) => ({
+      ...r,
+      random: { ...r.random, ms: Math.round(r.random.ms), ...(o.traces ? {} : { ops: undefined }) },
+      exhaustive: { ...r.exhaustive, ms: Math.round(r.exhaustive.ms), ...(o.traces ? {} : { ops: undefined }) },
+    })),
+    notExpressible: NOT_EXPRESSIBLE,
+  };
+  writeReport(o.report ?? 'procns-out', doc, markdown(rows, summary, ro, eo));
+  if (o.json) printJson(doc);
+  else {
+    say('');
+    for (const [k, v] of Object.entries(summary)) say(`  ${k}: ${Array.isArray(v) ? v.join(', ') || '-' : v}`);
+    say(`  report: ${join(o.report ?? 'procns-out', 'mutants.md')}`);
+  }
+  const survived = (summary.survivors as string[]).length > 0;
+  return survived ? EXIT.violation : EXIT.ok;
+}
+
+export function registerMutants(program: Command, run: (code: () => number | Promise<number>) => void): void {
+  program.command('mutants')
+    .description('mutation campaign: every catalogued seeded bug through random checking and exhaustive search')
+    .option('--only <M,...>', 'run only these mutants')
+    .option('--engine <E>', 'both, random or exhaustive', 'both')
+    .option('--seed <S>', 'fast-check seed (fixed: results are deterministic)', '1')
+    .option('--runs <N>', 'random runs per search round', '2000')
+    .option('--max-ops <N>', 'most ops per random run', '30')
+    .option('--depth <D>', 'exhaustive search depth', '6')
+    .option('--max-states <N>', 'exhaustive search state bound', '200000')
+    .option('--report <DIR>', 'where mutants.json and mutants.md go', 'procns-out')
+    .option('--traces', 'include the counterexample traces in --json')
+    .option('--json', 'print one JSON document')
+    .action((opts: MutantsCliOptions) => run(() => runMutants(opts)));
+}
