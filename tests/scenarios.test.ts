@@ -16,14 +16,15 @@ const scenarios = loadScenarios();
 const readme = readFileSync(join(SCENARIO_DIR, 'README.md'), 'utf8');
 
 describe('scenarios/', () => {
-  it('has at least 12 documented scenarios, each listed in README.md', () => {
+  it('has at least 12 documented scenarios, each listed in README.md (kernel-* conform findings may lag)', () => {
     expect(scenarios.length).toBeGreaterThanOrEqual(12);
     for (const { file, trace } of scenarios) {
       expect(trace.title, file).toBeTruthy();
       expect(trace.description, file).toBeTruthy();
       expect(getProfile(trace.profile ?? ''), file).toBeDefined();
       trace.steps.forEach((s, i) => expect(s.expect, `${file} step ${i}`).toBeDefined());
-      expect(readme.includes(`(${file})`), `${file} is listed in scenarios/README.md`).toBe(true);
+      // conform findings (kernel-*.json) are written by procns conform's users; the rest must be listed
+      if (!file.startsWith('kernel-')) expect(readme.includes(`(${file})`), `add a line for ${file} to scenarios/README.md`).toBe(true);
       if (trace.violates !== undefined) expect(Object.keys(INVARIANT_DOCS), file).toContain(trace.violates);
     }
   });
