@@ -171,8 +171,10 @@ export function may_open(s: KState, caller: number, fnd: Found, fl: OpenFlags): 
       return inode_permission(s, t, o.uid, o.gid, 0o511, true, false, mask);
     }
     case F_PIDFD:
-      // 6.18 pidfs: reopening /proc/<pid>/fd/<pidfd> gives another pidfd (observed)
-      return fl.directory ? 'ENOTDIR' : '';
+      // 6.18 pidfs: reopening /proc/<pid>/fd/<pidfd> gives another pidfd (observed); the pidfs
+      // inode is S_IFREG 0600 owned by GLOBAL_ROOT_UID, so may_open's inode_permission applies
+      if (fl.directory) return 'ENOTDIR';
+      return fl.opath ? '' : inode_permission(s, t, 0, 0, 0o600, false, false, mask);
     default:
       return fl.directory ? 'ENOTDIR' : '';
   }

@@ -390,9 +390,16 @@ function open(s: SState, ci: number, path: string, fd: string, flags: readonly s
       base.pidns = pidnsOfTask(s, f.task);
       break;
     }
-    case 'pidfd':
+    case 'pidfd': {
       if (directory) return E('ENOTDIR');
+      // a pidfd's inode is a root-owned 0600 file (observed 6.18: uid 1000 reopening its own pidfd gets EACCES)
+      if (!opath) {
+        const e = dac(s, c, { uid: 0, gid: 0 }, 0o600, false, false, { read, write });
+        if (e !== '') return E(e);
+      }
       base.pidns = s.handles[f.linkHandle]!.pidns;
+      break;
+    }
       break;
     default:
       if (directory) return E('ENOTDIR');
