@@ -99,8 +99,9 @@ function sys_readlink(s: KState, task: number, path: string): Outcome {
   }
   // proc_pid_readlink of /proc/<task>/fd/<fd>: proc_fd_access_allowed, then d_path
   if (!ptrace_may_access(s, task, fnd.task)) return err('EACCES');
-  // d_path: nsfs_dname "type:[inum]" only on the internal nsfs mount; through a bind mount, its path
-  const ns = s.files[fnd.file]!.mnt < 0 ? file_ns(s, fnd.file) : -1;
+  // d_path: ns_dentry_operations .d_dname "type:[inum]" (bf056bfa, 3.8; nsfs_dname later) only on
+  // the internal mount; through a bind mount, its path; v3.0: the proc path /proc/<pid>/ns/<x>
+  const ns = s.files[fnd.file]!.mnt < 0 && s.profile.magicLinks ? file_ns(s, fnd.file) : -1;
   return ns >= 0 ? { ns: String(ns) } : OK;
 }
 

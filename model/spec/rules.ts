@@ -534,7 +534,6 @@ export const RULES: readonly Rule[] = [
     id: 'readlink.v30-fd-link', op: 'readlink', profiles: ['v3.0'], when: '/proc/<task>/fd/<fd> of a namespace fd: the link text is the proc path "/proc/<pid>/ns/<x>", which names no namespace',
     outcome: 'ok (no ns)', cite: 'fs/proc/base.c proc_pid_readlink → d_path of the proc dentry (v3.0; no d_dname before bf056bfa8059)',
     witness: [open('init', '/proc/init/ns/net', 'f'), { op: 'readlink', task: 'init', path: '/proc/init/fd/f' }],
-    pending: 'model: sys_readlink / spec readlink report the namespace ({ns}) for an fd link on v3.0, but the 3.0 link text names only the proc path',
   },
   {
     id: 'readlink.ok', op: 'readlink', profiles: MODERN, when: 'otherwise: "type:[inum]" of the task\'s current namespace', outcome: 'ok ns', cite: C.readlink38,

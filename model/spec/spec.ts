@@ -418,8 +418,9 @@ function readlink(s: SState, ci: number, path: string): Outcome {
   if (f.linkHandle >= 0) {
     const h = s.handles[f.linkHandle]!;
     // proc(5) /proc/<pid>/fd: the link text is the file's path; "type:[inode]" only for a file
-    // opened on nsfs itself, the mount path for one opened through a bind mount (observed 6.18)
-    return h.kind === 'ns' && h.mount < 0 ? { ns: String(h.ns) } : OK;
+    // opened on nsfs itself, the mount path for one opened through a bind mount (observed 6.18);
+    // before 3.8 the file was a proc file, whose path names no namespace
+    return h.kind === 'ns' && h.mount < 0 && s.profile.magicLinks ? { ns: String(h.ns) } : OK;
   }
   const ns = nsOf(s, f.task, f.entry);
   return ns < 0 ? E('ENOENT') : { ns: String(ns) };
