@@ -8,6 +8,7 @@ import { registerSpec } from './spec.ts';
 import { registerConform } from './conform.ts';
 import { registerRepro } from './repro.ts';
 import { registerKernelReplay } from './kernel-replay.ts';
+import { registerExplore } from './explore.ts';
 import { registerMutants } from './mutants.ts';
 
 const program = new Command();
@@ -44,6 +45,7 @@ registerSpec(program, run);
 registerConform(program, run);
 registerRepro(program, run);
 registerKernelReplay(program, run);
+registerExplore(program, run);
 registerMutants(program, run);
 
 try {

@@ -88,6 +88,14 @@ export const EXPLORE_BOUNDS: Omit<Bounds, 'entries' | 'ops'> = {
 };
 export const EXPLORE_DEPTH = 3;
 
+/**
+ * The default depth of a profile: 4 where the profile has three ns entries (seed, v3.0: the
+ * cached-dentry ptrace bypass needs four ops), 3 where it has six or ten (v3.8, v6.18).
+ */
+export function exploreDepth(profile: Profile): number {
+  return profile.entries.length <= 3 ? 4 : EXPLORE_DEPTH;
+}
+
 /** The exhaustive search. Always returns a Promise (worker threads answer asynchronously). */
 export function explore(profile: Profile, opts: ExploreOptions = {}): Promise<ExploreResult> {
   const workers = opts.workers ?? 1;
@@ -170,7 +178,7 @@ class Run {
 /** The one-thread search (also the engine of --exact). */
 export function exploreSync(profile: Profile, opts: ExploreOptions = {}): ExploreResult {
   const ctx = new SearchCtx(profile, opts.bounds ?? EXPLORE_BOUNDS, opts.ignore ?? new Set(), opts.symmetry ?? true);
-  const run = new Run(opts);
+  const run = new Run({ ...opts, depth: opts.depth ?? exploreDepth(profile) });
   const exact = opts.exact ?? false;
   const fps = exact ? null : new FingerprintSet(1 << 10);
   const keys = exact ? new Set<string>() : null;
@@ -217,7 +225,7 @@ async function exploreParallel(profile: Profile, opts: ExploreOptions, nWorkers:
   const bounds = opts.bounds ?? EXPLORE_BOUNDS;
   const ignore = opts.ignore ?? new Set<string>();
   const ctx = new SearchCtx(profile, bounds, ignore, opts.symmetry ?? true);
-  const run = new Run(opts);
+  const run = new Run({ ...opts, depth: opts.depth ?? exploreDepth(profile) });
   const setup: WorkerSetup = {
     profile: profile.name, bounds, ignore: [...ignore], symmetry: opts.symmetry ?? true,
     mutant: activeMutants()[0] ?? null,

@@ -27,6 +27,59 @@ const NS_KIND_IDX = new Map<string, number>(NS_KINDS.map((k, i) => [k, i]));
 const ENTRY_IDX = new Map<string, number>(ENTRY_NAMES.map((e, i) => [e, i]));
 const HANDLE_KIND: Record<string, number> = { ns: 0, reg: 1, dir: 2, pidfd: 3, link: 4 };
 
+/** The fields each record kind's encoding reads (a record with others goes through extras()). */
+const KNOWN: Record<string, readonly string[]> = {
+  pid: ['count', 'freed', 'ns', 'task'],
+  proxy: ['count', 'freed', 'ns'],
+  ns: ['kind', 'count', 'freed', 'owner', 'parent', 'level', 'reaper', 'ownerUid', 'inode', 'stashed', 'mounts'],
+  file: ['count', 'freed', 'kind', 'dentry', 'mnt', 'pid', 'task', 'opath', 'read', 'write'],
+  dentry: ['count', 'freed', 'inode', 'task', 'entry'],
+  inode: ['count', 'freed', 'ns', 'pid', 'uid', 'gid', 'mode', 'immutable'],
+  mount: ['freed', 'mntns', 'target', 'dentry', 'detached'],
+  sns: ['kind', 'owner', 'parent', 'level', 'reaper', 'ownerUid', 'mounts'],
+  handle: ['kind', 'ns', 'mount', 'task', 'pidns', 'linkHandle', 'entry', 'uid', 'gid', 'ownerTask', 'mode', 'immutable', 'opath', 'read', 'write'],
+  smount: ['mntns', 'target', 'ns', 'uid', 'gid', 'ownerTask', 'mode', 'immutable', 'detached'],
+  task: ['name', 'state', 'parent', 'uid', 'gid', 'caps', 'userns', 'dumpable', 'mmUserns', 'nsproxy', 'pid', 'fds'],
+  stask: ['name', 'state', 'parent', 'uid', 'gid', 'caps', 'userns', 'dumpable', 'hasMm', 'mmUserns', 'ns', 'pidns', 'fds'],
+  kstate: ['profile', 'tasks', 'taskByName', 'pids', 'nsproxies', 'ns', 'files', 'dentries', 'inodes', 'mounts', 'dcache', 'uaf'],
+  sstate: ['profile', 'tasks', 'byName', 'ns', 'handles', 'mounts'],
+};
+const KIND_NAME = ['pid', 'proxy', 'ns', 'file', 'dentry', 'inode', 'mount', 'sns', 'handle', 'smount'];
+const extraFields = new Map<string, string[]>();
+const warned = new Set<string>();
+
+/** Warnings of the key encoder (fields of the model it does not know), once per field. */
+export const keyWarnings: string[] = [];
+
+/**
+ * Fields of a record that the encoding above does not read (the model grew one). A boolean or
+ * a number that is not an object id is encoded as a plain value, which is sound; anything else
+ * is hashed as JSON and the loss of soundness of the symmetry reduction is reported loudly.
+ */
+function extras(kind: string, rec: object): string[] {
+  let e = extraFields.get(kind);
+  if (e === undefined) {
+    const known = new Set(KNOWN[kind]);
+    e = Object.keys(rec).filter((k) => !known.has(k)).sort();
+    extraFields.set(kind, e);
+    for (const f of e) {
+      const v = (rec as Record<string, unknown>)[f];
+      const msg = typeof v === 'boolean'
+        ? `explore: ${kind}.${f} is not known to explore/key.ts; encoded as a flag (sound for a flag)`
+        : `explore: WARNING ${kind}.${f} is not known to explore/key.ts; encoded as a plain value: if it holds an object id, task name or fd name, the symmetry reduction is UNSOUND (run with --no-symmetry, and teach explore/key.ts the field)`;
+      if (!warned.has(msg)) { warned.add(msg); keyWarnings.push(msg); }
+    }
+  }
+  return e;
+}
+
+function plain(v: unknown): number {
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'number') return v;
+  if (v === undefined || v === null) return -7;
+  return strHash(JSON.stringify(v, (_k, x: unknown) => (x instanceof Map ? [...x] : x)));
+}
+
 /** A small deterministic string hash (for names outside the fixed tables). */
 export function strHash(s: string): number {
   let h = 0x811c9dc5;
@@ -151,6 +204,8 @@ export class KeyEncoder {
     this.push(names.fds.length ? this.fdIndex.get(names.fds[names.fds.length - 1]!)! : -1);
     this.push(names.ns.length);
     this.push(sim.uaf === '' ? 0 : 1);
+    for (const f of extras('kstate', sim)) this.push(plain((sim as unknown as Record<string, unknown>)[f]));
+    for (const f of extras('sstate', spec)) this.push(plain((spec as unknown as Record<string, unknown>)[f]));
 
     // 3. tasks (sim and spec side by side), then everything they reach
     for (const t of order) this.simTask(t, fdOrder);
@@ -269,6 +324,7 @@ export class KeyEncoder {
 
   private simTask(i: number, fdOrder: string[]): void {
     const t = this.sim.tasks[i]!;
+    for (const f of extras('task', t)) this.push(plain((t as unknown as Record<string, unknown>)[f]));
     this.push(t.state); this.push(t.uid); this.push(t.gid); this.push(t.caps); this.push(t.dumpable ? 1 : 0);
     this.push(this.task(t.parent));
     this.ref(K_NS, t.userns); this.ref(K_NS, t.mmUserns); this.ref(K_PROXY, t.nsproxy); this.ref(K_PID, t.pid);
@@ -280,6 +336,7 @@ export class KeyEncoder {
     const si = this.spec.byName.get(this.sim.tasks[i]!.name);
     if (si === undefined) { this.push(-5); return; }
     const t = this.spec.tasks[si]!;
+    for (const f of extras('stask', t)) this.push(plain((t as unknown as Record<string, unknown>)[f]));
     const simParent = t.parent >= 0 ? this.sim.taskByName.get(this.spec.tasks[t.parent]!.name) ?? -1 : -1;
     this.push(t.state); this.push(t.uid); this.push(t.gid); this.push(t.caps); this.push(t.dumpable ? 1 : 0);
     this.push(t.hasMm ? 1 : 0); this.push(this.task(simParent));
@@ -320,6 +377,9 @@ export class KeyEncoder {
       const kind = this.queue[this.qHead++]!;
       const i = this.queue[this.qHead++]!;
       this.push(-100 - kind); // a separator naming the record's kind
+      const rec = this.record(kind, i);
+      const ex = extras(KIND_NAME[kind]!, rec);
+      for (const f of ex) this.push(plain((rec as Record<string, unknown>)[f]));
       switch (kind) {
         case K_PID: {
           const p = sim.pids[i]!;
@@ -390,6 +450,21 @@ export class KeyEncoder {
           break;
         }
       }
+    }
+  }
+
+  private record(kind: number, i: number): object {
+    switch (kind) {
+      case K_PID: return this.sim.pids[i]!;
+      case K_PROXY: return this.sim.nsproxies[i]!;
+      case K_NS: return this.sim.ns[i]!;
+      case K_FILE: return this.sim.files[i]!;
+      case K_DENTRY: return this.sim.dentries[i]!;
+      case K_INODE: return this.sim.inodes[i]!;
+      case K_MOUNT: return this.sim.mounts[i]!;
+      case K_SNS: return this.spec.ns[i]!;
+      case K_HANDLE: return this.spec.handles[i]!;
+      default: return this.spec.mounts[i]!;
     }
   }
 

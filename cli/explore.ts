@@ -1,0 +1,195 @@
+// procns explore: exhaustive bounded model checking of one profile (explore/). Prints progress
+// on stderr, the states per depth, and the shortest trace of each distinct violation, which it
+// also writes to a file that `procns replay` reproduces. Exit 0 / 1 / 2 / 3 (bound hit first).
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import type { Bounds } from '../properties/alphabet.ts';
+import { counterexampleTrace } from '../properties/counterexample.ts';
+import { activate, findMutant, MUTANTS } from '../model/mutants/index.ts';
+import { mdTable, writeReport } from '../reports/writers.ts';
+import { explore, exploreDepth, EXPLORE_BOUNDS } from '../explore/index.ts';
+import type { ExploreOptions, ExploreResult, Progress } from '../explore/index.ts';
+import { keyWarnings } from '../explore/key.ts';
+import { EXIT, UsageError, intOpt, printJson, profileOpt, say } from './common.ts';
+
+export interface ExploreCliOptions {
+  profile?: string; mutant?: string; depth?: string; maxStates?: string; maxMemory?: string; workers?: string;
+  exact?: boolean; config?: string; json?: boolean; report?: string; symmetry?: boolean; out?: string;
+  maxTasks?: string; maxFds?: string; maxNsNames?: string;
+}
+
+const CONFIG_KEYS = ['depth', 'maxStates', 'maxMemoryMb', 'workers', 'exact', 'symmetry', 'bounds'];
+const BOUND_KEYS: (keyof Bounds)[] = ['maxTasks', 'maxFds', 'maxNsNames', 'mounts', 'entries', 'ops', 'flagSets', 'creds'];
+
+/** Reads --config FILE.json: {depth?, maxStates?, maxMemoryMb?, workers?, exact?, symmetry?, bounds?}. */
+export function readConfig(file: string): Partial<ExploreOptions> & { bounds?: Partial<Bounds> } {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`cannot read config ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new UsageError(`${file}: a config is a JSON object`);
+  const o = doc as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (!CONFIG_KEYS.includes(k)) throw new UsageError(`${file}: unknown key "${k}" (one of ${CONFIG_KEYS.join(', ')})`);
+  for (const k of ['depth', 'maxStates', 'maxMemoryMb', 'workers']) {
+    if (o[k] !== undefined && !(Number.isInteger(o[k]) && (o[k] as number) >= (k === 'depth' ? 0 : 1))) throw new UsageError(`${file}: "${k}" must be a positive integer`);
+  }
+  for (const k of ['exact', 'symmetry']) if (o[k] !== undefined && typeof o[k] !== 'boolean') throw new UsageError(`${file}: "${k}" must be true or false`);
+  if (o.bounds !== undefined) {
+    if (typeof o.bounds !== 'object' || o.bounds === null || Array.isArray(o.bounds)) throw new UsageError(`${file}: "bounds" must be an object`);
+    const b = o.bounds as Record<string, unknown>;
+    for (const k of Object.keys(b)) if (!(BOUND_KEYS as string[]).includes(k)) throw new UsageError(`${file}: unknown bound "${k}" (one of ${BOUND_KEYS.join(', ')})`);
+    for (const k of ['maxTasks', 'maxFds', 'maxNsNames']) if (b[k] !== undefined && !(Number.isInteger(b[k]) && (b[k] as number) >= 0)) throw new UsageError(`${file}: bounds.${k} must be a non-negative integer`);
+    for (const k of ['mounts', 'entries', 'ops', 'flagSets', 'creds']) if (b[k] !== undefined && !Array.isArray(b[k])) throw new UsageError(`${file}: bounds.${k} must be a list`);
+    if (Array.isArray(b.mounts) && !b.mounts.every((m) => typeof m === 'string' && /^@[A-Za-z0-9_.-]+$/.test(m))) throw new UsageError(`${file}: bounds.mounts are names like "@m1"`);
+  }
+  return o as Partial<ExploreOptions>;
+}
+
+function fmtInt(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+/** A progress line on stderr; on a TTY one redrawn line with a bar over the current level. */
+function progressPrinter(): { onProgress: (p: Progress) => void; end: () => void } {
+  const tty = process.stderr.isTTY === true;
+  let drawn = false;
+  return {
+    onProgress(p) {
+      const frac = p.levelSize > 0 ? p.levelDone / p.levelSize : 1;
+      const text = `explore: depth ${p.depth}, ${fmtInt(p.distinct)} distinct states, queue ${fmtInt(p.queue)}, `
+        + `${fmtInt(p.transitions)} transitions, ${fmtInt(p.statesPerSec)} states/s, ${(p.ms / 1000).toFixed(1)} s`;
+      if (tty) {
+        const w = 20;
+        const bar = `[${'#'.repeat(Math.round(frac * w)).padEnd(w, '-')}] ${(frac * 100).toFixed(0).padStart(3)}% of level`;
+        process.stderr.write(`\r\x1b[K${bar} ${text}`);
+        drawn = true;
+      } else {
+        process.stderr.write(`${text}\n`);
+      }
+    },
+    end() {
+      if (drawn) process.stderr.write('\r\x1b[K');
+    },
+  };
+}
+
+export async function runExplore(o: ExploreCliOptions): Promise<number> {
+  const profile = profileOpt(o.profile);
+  const cfg = o.config ? readConfig(o.config) : {};
+  if (o.mutant !== undefined && !findMutant(o.mutant)) {
+    throw new UsageError(`unknown mutant "${o.mutant}" (see procns mutants; one of ${MUTANTS.map((m) => m.name).join(', ')})`);
+  }
+  const bounds: Partial<Bounds> = { ...EXPLORE_BOUNDS, ...(cfg.bounds ?? {}) };
+  if (o.maxTasks !== undefined) bounds.maxTasks = intOpt('max-tasks', o.maxTasks, 1, 0, 16);
+  if (o.maxFds !== undefined) bounds.maxFds = intOpt('max-fds', o.maxFds, 2, 0, 64);
+  if (o.maxNsNames !== undefined) bounds.maxNsNames = intOpt('max-ns-names', o.maxNsNames, 1, 0, 64);
+  const depth = intOpt('depth', o.depth, cfg.depth ?? exploreDepth(profile), 0, 1000);
+  const maxStates = o.maxStates !== undefined ? intOpt('max-states', o.maxStates, 0, 1) : cfg.maxStates;
+  const maxMemoryMb = o.maxMemory !== undefined ? intOpt('max-memory', o.maxMemory, 0, 16) : cfg.maxMemoryMb;
+  let workers = intOpt('workers', o.workers, cfg.workers ?? 1, 1, 64);
+  const exact = o.exact ?? cfg.exact ?? false;
+  const symmetry = o.symmetry === false ? false : (cfg.symmetry ?? true);
+  const notes: string[] = [];
+  if (exact && workers > 1) {
+    notes.push('--exact keeps full keys in one thread: --workers ignored');
+    workers = 1;
+  }
+  const pp = o.json ? null : progressPrinter();
+  activate(o.mutant ?? null);
+  let r: ExploreResult;
+  try {
+    r = await explore(profile, {
+      depth, workers, exact, symmetry, bounds,
+      ...(maxStates !== undefined ? { maxStates } : {}), ...(maxMemoryMb !== undefined ? { maxMemoryMb } : {}),
+      ...(pp ? { onProgress: pp.onProgress } : {}),
+    });
+  } finally {
+    activate(null);
+    pp?.end();
+  }
+  const loud = keyWarnings.filter((w) => w.includes('WARNING'));
+  if (!o.json) for (const w of [...notes, ...loud]) process.stderr.write(`${w}\n`);
+
+  const statesPerSecond = Math.round((r.distinctStates / r.ms) * 1000);
+  const transitionsPerSecond = Math.round((r.transitions / r.ms) * 1000);
+  const violations: Record<string, unknown>[] = [];
+  for (const v of r.violations) {
+    const origin = { engine: 'explore', depth: r.depthBound, ...(o.mutant ? { mutant: o.mutant } : {}) };
+    const trace = counterexampleTrace(profile, v.ops, v.property, v.detail, origin);
+    const slug = v.key.replace(/[()]/g, '-').replace(/-$/, '');
+    const dir = o.out ?? 'procns-out';
+    const traceFile = join(dir, `explore-${profile.name}${o.mutant ? `-${o.mutant}` : ''}-${slug}.json`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(traceFile, `${JSON.stringify(trace, null, 2)}\n`);
+    violations.push({ property: v.property, key: v.key, detail: v.detail, steps: v.ops.length, traceFile,
+      replay: `procns replay ${traceFile} --backend sim`, trace });
+  }
+  const result = r.violations.length > 0 ? 'fail' : r.complete ? 'pass' : 'incomplete';
+  const doc: Record<string, unknown> = {
+    command: 'explore', profile: profile.name, ...(o.mutant ? { mutant: o.mutant } : {}), result,
+    complete: r.complete, ...(r.stoppedBy ? { stoppedBy: r.stoppedBy } : {}), fixpoint: r.fixpoint,
+    depth: r.depthBound, maxDepth: r.maxDepth, distinctStates: r.distinctStates, transitions: r.transitions,
+    statesPerDepth: r.statesPerDepth, ms: Math.round(r.ms), statesPerSecond, transitionsPerSecond,
+    bytesPerState: Number(r.bytesPerState.toFixed(2)), collisionProbability: r.collisionProbability,
+    workers: r.workers, exact: r.exact, symmetry: r.symmetry, bounds: r.bounds,
+    violations, ...(loud.length ? { warnings: loud } : {}),
+  };
+  if (o.report) {
+    const md = [
+      `# procns explore: ${profile.name}${o.mutant ? ` with mutant ${o.mutant}` : ''}`, '',
+      mdTable(['depth bound', 'distinct states', 'transitions', 'states/s', 'bytes/state', 'collision probability', 'result'],
+        [[r.depthBound, r.distinctStates, r.transitions, statesPerSecond, r.bytesPerState.toFixed(1), r.collisionProbability.toExponential(2), result]]), '',
+      '## States per depth', '', mdTable(['depth', 'new distinct states'], r.statesPerDepth.map((n, d) => [d, n])), '',
+      ...(violations.length ? ['## Violations (shortest trace each)', '',
+        mdTable(['property', 'detail', 'steps', 'trace file'], violations.map((v) => [v.property, v.detail, v.steps, v.traceFile]))] : []),
+    ].join('\n');
+    writeReport(o.report, doc as { command: string }, md);
+  }
+  if (o.json) {
+    printJson(doc);
+  } else {
+    say(`procns explore: profile ${profile.name}${o.mutant ? `, mutant ${o.mutant}` : ''}, depth ${r.depthBound}, ${r.workers} worker(s)${r.exact ? ', exact keys' : ''}${r.symmetry ? '' : ', no symmetry reduction'}`);
+    say(`  ${fmtInt(r.distinctStates)} distinct states, ${fmtInt(r.transitions)} transitions in ${(r.ms / 1000).toFixed(2)} s `
+      + `(${fmtInt(statesPerSecond)} states/s, ${fmtInt(transitionsPerSecond)} transitions/s)`);
+    say(`  states per depth: ${r.statesPerDepth.map((n, d) => `${d}:${n}`).join(' ')}${r.fixpoint ? ' (fixpoint: nothing new beyond)' : ''}`);
+    say(`  ${r.bytesPerState.toFixed(1)} bytes per stored state; ${r.exact ? 'exact keys, no collisions' : `fingerprint collision probability ${r.collisionProbability.toExponential(2)}`}`);
+    if (!r.complete) say(`  INCOMPLETE: stopped by --${r.stoppedBy} (the statistics are partial)`);
+    if (violations.length === 0) {
+      say(r.complete ? `  result: PASS (no invariant or refinement breaks within depth ${r.depthBound} and the bounds)` : '  result: no violation found before the bound (exit 3)');
+    } else {
+      say(`  result: FAIL, ${violations.length} distinct violation(s), each with a shortest trace`);
+      for (const v of violations) {
+        say('');
+        say(`  ${v.property}: ${v.detail}`);
+        say(`  shortest trace (${v.steps} steps):`);
+        for (const [i, st] of (v.trace as { steps: unknown[] }).steps.entries()) say(`    ${String(i).padStart(2)} ${JSON.stringify(st)}`);
+        say(`  trace written to ${v.traceFile}; replay it: ${v.replay}`);
+      }
+    }
+  }
+  return r.violations.length > 0 ? EXIT.violation : r.complete ? EXIT.ok : EXIT.bound;
+}
+
+export function registerExplore(program: Command, run: (code: () => number | Promise<number>) => void): void {
+  program.command('explore')
+    .description('exhaustive bounded model checking: every state within the bounds, shortest trace per violation')
+    .option('--profile <P>', 'kernel profile: seed, v3.0, v3.8, v6.18', 'v6.18')
+    .option('--mutant <M>', 'switch on a seeded bug from the catalog')
+    .option('--depth <D>', 'most ops per trace (default: 4 on seed/v3.0, 3 on v3.8/v6.18)')
+    .option('--max-states <N>', 'stop (exit 3) after N distinct states')
+    .option('--max-memory <MB>', 'stop (exit 3) when the process uses more than MB megabytes')
+    .option('--workers <N>', 'worker threads (level-synchronous; same states and traces as 1)', '1')
+    .option('--exact', 'keep full state keys instead of 64-bit fingerprints')
+    .option('--no-symmetry', 'no symmetry reduction over task, fd, nsid and mount names')
+    .option('--max-tasks <N>', 'bound: tasks a trace may spawn')
+    .option('--max-fds <N>', 'bound: distinct fd names')
+    .option('--max-ns-names <N>', 'bound: namespace names (nsid ... as)')
+    .option('--config <FILE>', 'JSON: {depth, maxStates, maxMemoryMb, workers, exact, symmetry, bounds: {...}}')
+    .option('--out <DIR>', 'where to write counterexample traces', 'procns-out')
+    .option('--report <DIR>', 'write explore.json and explore.md there')
+    .option('--json', 'print one JSON document')
+    .action((opts: ExploreCliOptions) => run(() => runExplore(opts)));
+}

@@ -1,0 +1,129 @@
+// procns explore: the exhaustive search agrees with a brute-force enumeration (no state
+// deduplication, no symmetry) on which invariants break and how short their traces can be;
+// its shortest v3.0 ptrace trace is no longer than what `check` shrinks to and replays to the
+// same violation; workers give the same counts and traces as one thread; keys and fingerprints.
+import { describe, expect, it } from 'vitest';
+import { PROFILES } from '../model/profiles.ts';
+import type { Bounds } from '../properties/alphabet.ts';
+import { bindNames, NO_NAMES } from '../properties/alphabet.ts';
+import type { Op } from '../model/types.ts';
+import { naiveExplore } from '../explore/naive.ts';
+import { violationKey } from '../properties/harness.ts';
+import { check } from '../properties/random.ts';
+import { counterexampleTrace } from '../properties/counterexample.ts';
+import { replayModel } from '../properties/replay.ts';
+import { explore, exploreSync } from '../explore/index.ts';
+import { collisionProbability, FingerprintSet } from '../explore/fingerprint.ts';
+import { KeyEncoder } from '../explore/key.ts';
+import { Checker } from '../properties/harness.ts';
+
+const v30 = PROFILES['v3.0'];
+const v618 = PROFILES['v6.18'];
+
+/** Small v3.0 bounds that still reach the cached-dentry ptrace bypass (four ops). */
+const TINY: Partial<Bounds> = {
+  ops: ['spawn', 'cred', 'open', 'nsid'], entries: ['net'], maxTasks: 1, maxFds: 1, maxNsNames: 1, mounts: [],
+  flagSets: [[]], creds: [{ uid: 1000 }],
+};
+
+/** explore on TINY at depth 4, computed once for the tests that read it. */
+let tinyRun: ReturnType<typeof exploreSync> | undefined;
+const tiny = () => (tinyRun ??= exploreSync(v30, { depth: 4, bounds: TINY }));
+
+describe('explore', () => {
+  it('agrees with brute force on v3.0 small bounds: same broken invariants, same minimal lengths', () => {
+    const brute = naiveExplore(v30, TINY, 4, Infinity, false);
+    const r = tiny();
+    const lengths = (m: Iterable<[string, Op[]]>) => new Map([...m].map(([k, ops]) => [k, ops.length]));
+    expect(brute.violations.has('ptrace-gate')).toBe(true);
+    expect(lengths(r.violations.map((v) => [v.key, v.ops]))).toEqual(lengths(brute.violations));
+    expect(r.statesPerDepth[3]!).toBeLessThan(brute.statesPerDepth[3]!); // symmetry merged some states
+    expect(r.complete).toBe(true);
+    // without symmetry, at depth 3: the same broken invariants and lengths again
+    const plain = exploreSync(v30, { depth: 3, bounds: TINY, symmetry: false });
+    const brute3 = naiveExplore(v30, TINY, 3, Infinity, false);
+    expect(lengths(plain.violations.map((v) => [v.key, v.ops]))).toEqual(lengths(brute3.violations));
+  }, 30_000);
+
+  it('finds the v3.0 ptrace bypass no longer than check shrinks to, and it replays to the same violation', () => {
+    const v = tiny().violations.find((x) => x.key === 'ptrace-gate')!;
+    expect(v).toBeDefined();
+    const c = check(v30, { runs: 300, seed: 42, maxViolations: 8 });
+    const shrunk = (c.all ?? []).find((x) => violationKey(x.property, x.detail) === 'ptrace-gate');
+    expect(shrunk).toBeDefined();
+    expect(v.ops.length).toBeLessThanOrEqual(shrunk!.ops.length);
+    const trace = counterexampleTrace(v30, v.ops, v.property, v.detail, { engine: 'explore' });
+    const rep = replayModel(trace, 'sim', v30);
+    expect(rep.violation?.property).toBe('ptrace-gate');
+    expect(rep.violation?.step).toBe(v.ops.length - 1);
+  }, 30_000);
+
+  it('gives the same states, counts and shortest traces with 2 workers as with 1', async () => {
+    const bounds: Partial<Bounds> = { ...TINY, ops: ['spawn', 'cred', 'nsid', 'open', 'close'] };
+    const one = await explore(v30, { depth: 3, bounds });
+    const two = await explore(v30, { depth: 3, bounds, workers: 2 });
+    expect(two.distinctStates).toBe(one.distinctStates);
+    expect(two.statesPerDepth).toEqual(one.statesPerDepth);
+    expect(two.transitions).toBe(one.transitions);
+    expect(two.violations).toEqual(one.violations);
+  }, 30_000);
+
+  it('stops at --max-states with partial statistics (complete: false)', () => {
+    const r = exploreSync(v618, { depth: 3, maxStates: 50 });
+    expect(r.complete).toBe(false);
+    expect(r.stoppedBy).toBe('max-states');
+    expect(r.distinctStates).toBe(50);
+  });
+
+  it('exact keys and fingerprints count the same states', () => {
+    const a = exploreSync(v618, { depth: 2, bounds: { ops: ['spawn', 'unshare', 'open', 'close', 'exit', 'reap'] } });
+    const b = exploreSync(v618, { depth: 2, bounds: { ops: ['spawn', 'unshare', 'open', 'close', 'exit', 'reap'] }, exact: true });
+    expect(b.distinctStates).toBe(a.distinctStates);
+    expect(b.collisionProbability).toBe(0);
+    expect(a.bytesPerState).toBeLessThanOrEqual(32);
+  });
+});
+
+describe('canonical keys', () => {
+  const keyOf = (ops: Parameters<Checker['apply']>[0][], symmetry = true): string => {
+    const c = new Checker(v618);
+    let names = NO_NAMES;
+    for (const op of ops) names = bindNames(names, op, c.apply(op).spec);
+    const e = new KeyEncoder(symmetry);
+    e.encode(c, names);
+    return e.exactKey();
+  };
+
+  it('identifies states that differ only by task names and namespace ids', () => {
+    const a = keyOf([{ op: 'spawn', task: 't1', parent: 'init', newns: ['net'] }, { op: 'spawn', task: 't2', parent: 'init', newns: ['uts'] }]);
+    const b = keyOf([{ op: 'spawn', task: 't1', parent: 'init', newns: ['uts'] }, { op: 'spawn', task: 't2', parent: 'init', newns: ['net'] }]);
+    const c = keyOf([{ op: 'spawn', task: 't1', parent: 'init', newns: ['uts'] }, { op: 'spawn', task: 't2', parent: 't1', newns: ['net'] }]);
+    expect(a).toBe(b);
+    expect(a).not.toBe(c);
+    expect(keyOf([{ op: 'spawn', task: 't1', parent: 'init', newns: ['net'] }, { op: 'spawn', task: 't2', parent: 'init', newns: ['uts'] }], false))
+      .not.toBe(keyOf([{ op: 'spawn', task: 't1', parent: 'init', newns: ['uts'] }, { op: 'spawn', task: 't2', parent: 'init', newns: ['net'] }], false));
+  });
+
+  it('drops freed objects nothing reaches', () => {
+    const a = keyOf([{ op: 'unshare', task: 'init', newns: ['net'] }]);
+    const b = keyOf([{ op: 'unshare', task: 'init', newns: ['net'] }, { op: 'unshare', task: 'init', newns: ['net'] }]);
+    expect(a).toBe(b);
+  });
+});
+
+describe('fingerprint set', () => {
+  it('stores 64-bit fingerprints and grows', () => {
+    const s = new FingerprintSet(8);
+    for (let i = 0; i < 10_000; i++) expect(s.add(i * 2654435761, i)).toBe(true);
+    for (let i = 0; i < 10_000; i++) expect(s.add(i * 2654435761, i)).toBe(false);
+    expect(s.has(0, 0)).toBe(true); // 0:0 is stored as 0:1
+    expect(s.has(12345, 99999)).toBe(false);
+    expect(s.size).toBe(10_000);
+    expect(s.bytes / s.size).toBeLessThanOrEqual(16);
+  });
+
+  it('reports the collision probability as TLC does (n^2 / 2^65)', () => {
+    expect(collisionProbability(1e6) / (1e12 / 2 ** 65)).toBeCloseTo(1, 5);
+    expect(collisionProbability(1)).toBe(0);
+  });
+});
