@@ -5,6 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { KernelBackend } from '../oracle/kernel.ts';
 import { PROFILES } from '../model/profiles.ts';
 import type { Op } from '../model/types.ts';
+import { readFileSync } from 'node:fs';
+import { parseTrace } from '../model/trace.ts';
+import { replayModel } from '../properties/replay.ts';
 import { Bijection, compareOutcomes, conform, divergenceKey, replayKernel, runBoth, shrinkDivergence } from '../properties/conform.ts';
 
 const probe = await KernelBackend.probe();
@@ -33,6 +36,18 @@ describe('outcome comparison', () => {
     expect(compareOutcomes(rd, { names: ['net', 'uts'] }, { names: ['uts', 'net'] }, b)).toBe('names');
     const ty: Op = { op: 'ioctl', task: 'init', fd: 'f', request: 'NS_GET_NSTYPE' };
     expect(compareOutcomes(ty, { value: 0x40000000 }, { value: 0x4000000 }, b)).toBe('value');
+  });
+});
+
+describe('model fixes found by conform', () => {
+  it('readlink of /proc/<pid>/fd/<n> names no namespace for a file opened through a bind mount (spec and sim)', () => {
+    const t = parseTrace(readFileSync(new URL('../scenarios/kernel-fd-link-through-mount.json', import.meta.url), 'utf8'));
+    for (const level of ['spec', 'sim'] as const) {
+      const r = replayModel(t, level, V618);
+      expect(r.ok).toBe(true);
+      expect(r.steps[4]!.outcome).toEqual({});
+      expect(r.steps[6]!.outcome.ns).toBeDefined();
+    }
   });
 });
 
