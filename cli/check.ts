@@ -10,6 +10,8 @@ import { violationKey } from '../properties/harness.ts';
 import { activate, findMutant, MUTANTS } from '../model/mutants/index.ts';
 import { mdTable, writeReport } from '../reports/writers.ts';
 import { EXIT, UsageError, intOpt, printJson, profileOpt, say } from './common.ts';
+import { LifecycleTracker, coverageLines, coverageMarkdown } from '../model/lifecycle/index.ts';
+import { replayCorpus } from '../model/lifecycle/corpus.ts';
 
 export interface CheckCliOptions {
   profile?: string; runs?: string; seed?: string; mutant?: string; json?: boolean; report?: string;
@@ -28,16 +30,24 @@ export function runCheck(o: CheckCliOptions): number {
   if (o.path !== undefined && !/^\d+(:\d+)*$/.test(o.path)) throw new UsageError(`--path must look like 3:0:1, got "${o.path}"`);
   activate(o.mutant ?? null);
   let r;
+  // lifecycle coverage of the random runs, then of the committed covering traces replayed on this profile
+  const random = new LifecycleTracker(profile);
+  const all = new LifecycleTracker(profile);
+  let corpus = 0;
   try {
-    r = check(profile, { runs, seed, maxOps, maxViolations, ...(o.path ? { path: o.path } : {}) });
+    r = check(profile, { runs, seed, maxOps, maxViolations, observer: random, ...(o.path ? { path: o.path } : {}) });
+    corpus = replayCorpus(profile, all);
   } finally {
     activate(null);
   }
+  all.merge(random);
+  const lifecycle = { ...all.summary(), randomRunsPercent: random.summary().percent, coveringTraces: corpus };
+  if (lifecycle.disagreements.length > 0) r.ok = false;
   const properties = Object.keys(INVARIANT_DOCS);
   const opsPerSecond = Math.round((r.ops / r.ms) * 1000);
   const doc: Record<string, unknown> = {
     command: 'check', profile: profile.name, ...(o.mutant ? { mutant: o.mutant } : {}),
-    seed, runs: r.runs, ops: r.ops, properties, result: r.ok ? 'pass' : 'fail',
+    seed, runs: r.runs, ops: r.ops, properties, result: r.ok ? 'pass' : 'fail', lifecycle,
   };
   if (o.timing) Object.assign(doc, { ms: Math.round(r.ms), opsPerSecond });
   const violations: Record<string, unknown>[] = [];
@@ -70,6 +80,8 @@ export function runCheck(o: CheckCliOptions): number {
         mdTable(['property', 'detail', 'steps', 'trace file'], violations.map((v) => [v.property, v.detail, v.steps, v.traceFile])), '',
         `Seed ${seed}; the first one's trace:`, '', '```json',
         JSON.stringify((doc.violation as { trace: unknown }).trace, null, 2), '```'] : []),
+      '', ...coverageMarkdown(lifecycle, mdTable),
+      `Random runs alone: ${lifecycle.randomRunsPercent}%; then ${corpus} covering traces (scenarios/generated) replayed on ${profile.name}.`,
     ].join('\n');
     writeReport(o.report, doc as { command: string }, md);
   }
@@ -78,10 +90,12 @@ export function runCheck(o: CheckCliOptions): number {
   } else {
     say(`procns check: profile ${profile.name}${o.mutant ? `, mutant ${o.mutant}` : ''}, seed ${seed}`);
     say(`  runs ${r.runs}, ops ${r.ops}, properties ${properties.length}, ${opsPerSecond.toLocaleString('en-US')} ops/s (${(r.ms / 1000).toFixed(2)} s)`);
+    for (const line of coverageLines(lifecycle)) say(line);
+    say(`    (random runs alone: ${lifecycle.randomRunsPercent}%; then ${corpus} covering traces replayed)`);
     if (r.ok) {
       say('  result: PASS (every invariant and the refinement held after every op)');
     } else {
-      say(`  result: FAIL, ${violations.length} distinct violation(s), most severe first`);
+      say(`  result: FAIL, ${violations.length} distinct violation(s)${lifecycle.disagreements.length ? ` and ${lifecycle.disagreements.length} lifecycle disagreement(s)` : ''}, most severe first`);
       for (const v of violations) {
         say('');
         say(`  ${v.property}: ${v.detail}`);

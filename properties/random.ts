@@ -8,7 +8,7 @@ import type { Profile } from '../model/profiles.ts';
 import { Alphabet, bindNames, NO_NAMES } from './alphabet.ts';
 import type { Bounds, Names } from './alphabet.ts';
 import { Checker, violationKey } from './harness.ts';
-import type { Violation } from './harness.ts';
+import type { StepResult, Violation } from './harness.ts';
 import { minimize, runOps } from './shrink.ts';
 
 export interface CheckOptions {
@@ -25,7 +25,7 @@ export interface CheckOptions {
 /** An optional watcher of runs: called at the start of each run and after each op. */
 export interface RunObserver {
   start(checker: Checker): void;
-  step(checker: Checker, op: Op): void;
+  step(checker: Checker, op: Op, result: StepResult): void;
 }
 
 export interface Counterexample {
@@ -67,7 +67,7 @@ export function play(profile: Profile, alphabet: Alphabet, choices: readonly Cho
     const op = alphabet.decode(c, checker.spec, names);
     ops.push(op);
     const r = checker.apply(op);
-    observer?.step(checker, op);
+    observer?.step(checker, op, r);
     if (r.violation) return { ops, violation: r.violation.masked ? null : r.violation };
     names = bindNames(names, op, r.spec);
   }

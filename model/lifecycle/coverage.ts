@@ -2,9 +2,10 @@
 // and every step where an object moved along a transition its statechart does not allow (a
 // disagreement between the statecharts and the model: a bug in one of them).
 import type { KState } from '../kernel/state.ts';
-import type { Op } from '../types.ts';
+import type { Op, Outcome } from '../types.ts';
 import type { Profile } from '../profiles.ts';
 import { LIFECYCLES } from './machines.ts';
+import type { Edge } from './machines.ts';
 import type { Move, Projection } from './projection.ts';
 import { allowedTables, applies, describeMove, INVALID, moves, NONE, project, stateName } from './projection.ts';
 
@@ -36,6 +37,7 @@ export interface CoverageSummary {
   disagreements: Disagreement[];
 }
 
+const NO_MOVES: Move[] = [];
 const pct = (a: number, b: number): number => (b === 0 ? 100 : Math.floor((1000 * a) / b) / 10);
 
 /** "from --event--> to" */
@@ -60,9 +62,10 @@ export class LifecycleTracker {
   private ops: Op[] = [];
   private readonly buf: Move[] = [];
 
-  constructor(profile: Profile, readonly maxDisagreements = 8) {
+  /** `drop`: transitions to take out of the statecharts (to test that the property catches it). */
+  constructor(profile: Profile, readonly maxDisagreements = 8, drop?: (lifecycle: string, e: Edge) => boolean) {
     this.profile = profile;
-    this.allowed = allowedTables(profile);
+    this.allowed = allowedTables(profile, drop);
     this.stateHits = LIFECYCLES.map((l) => new Uint32Array(l.states.length));
     this.edgeHits = LIFECYCLES.map((l) => new Uint32Array(l.edges.length));
   }
@@ -75,11 +78,18 @@ export class LifecycleTracker {
     this.visit(this.prev);
   }
 
-  /** `op` has just been applied; the state is its post-state. Returns the moves not allowed. */
-  step(c: { sim: KState }, op: Op): Move[] {
+  /**
+   * `op` has just been applied; the state is its post-state. Returns the moves not allowed.
+   * Fast path: a pure read (lseek, read, alive), or an op that failed in the simulation and
+   * allocated nothing, is taken to move nothing (the invariants check its refcounts).
+   */
+  step(c: { sim: KState }, op: Op, result?: { sim: Outcome }): Move[] {
     this.steps++;
     this.ops.push(op);
-    const next = project(c.sim);
+    const s = c.sim;
+    if (op.op === 'lseek' || op.op === 'read' || op.op === 'alive') return NO_MOVES;
+    if (result?.sim.errno !== undefined && this.sizes(s)) return NO_MOVES;
+    const next = project(s);
     this.buf.length = 0;
     const ms = moves(this.prev, next, op, this.allowed, this.buf);
     const bad: Move[] = [];
@@ -93,6 +103,21 @@ export class LifecycleTracker {
     for (const m of bad) this.disagree(m);
     this.prev = next;
     return bad;
+  }
+
+  /** One edge of a state graph (exhaustive search): `op` led from `before` to `after`. */
+  transition(before: KState, after: KState, op: Op): Move[] {
+    this.prev = project(before);
+    if (this.steps === 0) this.visit(this.prev);
+    this.ops = [];
+    return this.step({ sim: after }, op);
+  }
+
+  /** Whether no object array grew since the last projection. */
+  private sizes(s: KState): boolean {
+    const p = this.prev;
+    return p[0]!.length === s.ns.length && p[1]!.length === s.files.length && p[2]!.length === s.mounts.length
+      && p[3]!.length === s.tasks.length && (!s.profile.procInodePerLookup || p[4]!.length === s.inodes.length);
   }
 
   private visit(p: Projection): void {

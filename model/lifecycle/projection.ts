@@ -7,7 +7,7 @@ import { F_NS, TASK_REAPED, TASK_RUNNING, TASK_ZOMBIE } from '../kernel/state.ts
 import type { Op, OpName } from '../types.ts';
 import { ALL_CAPS, OP_NAMES } from '../types.ts';
 import type { Profile } from '../profiles.ts';
-import type { Lifecycle } from './machines.ts';
+import type { Edge, Lifecycle } from './machines.ts';
 import { LIFECYCLES } from './machines.ts';
 
 /** A projected state that no statechart has (e.g. allocated but held by nothing: a leak). */
@@ -29,46 +29,54 @@ const MOUNT_ST = { mounted: idx(MOUNTL!, 'mounted'), busy: idx(MOUNTL!, 'busy'),
 const TASK_ST = { running: idx(TASKL!, 'running'), credChanged: idx(TASKL!, 'credChanged'), zombie: idx(TASKL!, 'zombie'), reaped: idx(TASKL!, 'reaped') };
 const INODE_ST = { inUse: idx(INODEL!, 'inUse'), cached: idx(INODEL!, 'cached'), evicted: idx(INODEL!, 'evicted') };
 
+/** Raises namespace `n` to holder level `l` (and queues it to pass the level on). */
+function hold(level: Uint8Array, work: number[], n: number, l: number): void {
+  if (n >= 0 && n < level.length && level[n]! < l) { level[n] = l; work.push(n); }
+}
+
+/** What a dentry holds: its inode's namespace, and a v3.0 proc inode's struct pid's namespace. */
+function holdViaDentry(s: KState, level: Uint8Array, work: number[], d: number, l: number): void {
+  const de = s.dentries[d];
+  const ino = de ? s.inodes[de.inode] : undefined;
+  if (!ino) return;
+  hold(level, work, ino.ns, l);
+  if (ino.pid >= 0) hold(level, work, s.pids[ino.pid]?.ns ?? -1, l);
+}
+
 /** Who holds each namespace, strongest first: 3 a task is in it, 2 a real holder, 1 only a cache, 0 nothing. */
 function nsHolders(s: KState): Uint8Array {
   const level = new Uint8Array(s.ns.length);
   const work: number[] = [];
-  const hold = (n: number, l: number): void => {
-    if (n >= 0 && n < level.length && level[n]! < l) { level[n] = l; work.push(n); }
-  };
-  const viaDentry = (d: number, l: number): void => {
-    const de = s.dentries[d];
-    const ino = de ? s.inodes[de.inode] : undefined;
-    if (!ino) return;
-    hold(ino.ns, l);
-    if (ino.pid >= 0) hold(s.pids[ino.pid]?.ns ?? -1, l); // a v3.0 proc inode holds its struct pid
-  };
   for (let ti = 0; ti < s.tasks.length; ti++) {
     const t = s.tasks[ti]!;
     if (t.state === TASK_REAPED) continue;
-    hold(t.userns, 3);
-    hold(t.mmUserns, 3);
-    if (t.nsproxy >= 0) for (const n of s.nsproxies[t.nsproxy]?.ns ?? []) hold(n, 3);
+    hold(level, work, t.userns, 3);
+    hold(level, work, t.mmUserns, 3);
+    if (t.nsproxy >= 0) {
+      const members = s.nsproxies[t.nsproxy]?.ns;
+      if (members) for (let k = 0; k < members.length; k++) hold(level, work, members[k]!, 3);
+    }
     const pid = s.pids[t.pid];
-    if (pid && pid.task === ti) hold(pid.ns, 3);
+    if (pid && pid.task === ti) hold(level, work, pid.ns, 3);
+    if (t.fds.size === 0) continue;
     for (const fid of t.fds.values()) {
       const f = s.files[fid];
       if (!f) continue;
-      if (f.kind === F_NS && f.dentry >= 0) viaDentry(f.dentry, 2);
-      if (f.pid >= 0) hold(s.pids[f.pid]?.ns ?? -1, 2);
+      if (f.kind === F_NS && f.dentry >= 0) holdViaDentry(s, level, work, f.dentry, 2);
+      if (f.pid >= 0) hold(level, work, s.pids[f.pid]?.ns ?? -1, 2);
       const m = f.mnt >= 0 ? s.mounts[f.mnt] : undefined;
-      if (m && m.dentry >= 0) viaDentry(m.dentry, 2); // a file opened through a mount holds it
+      if (m && m.dentry >= 0) holdViaDentry(s, level, work, m.dentry, 2); // a file opened through a mount holds it
     }
   }
-  for (const d of s.dcache.values()) if (s.dentries[d] && !s.dentries[d]!.freed) viaDentry(d, 1);
+  if (s.dcache.size > 0) for (const d of s.dcache.values()) if (s.dentries[d] && !s.dentries[d]!.freed) holdViaDentry(s, level, work, d, 1);
   // a live namespace holds its owner and parent, a live mount namespace its mounts' files
   while (work.length > 0) {
     const id = work.pop()!;
     const n = s.ns[id]!;
-    const l = Math.min(level[id]!, 2);
-    hold(n.owner, l);
-    hold(n.parent, l);
-    if (n.kind === 'mnt') for (const m of n.mounts) { const mm = s.mounts[m]; if (mm && mm.dentry >= 0) viaDentry(mm.dentry, l); }
+    const l = level[id]! > 2 ? 2 : level[id]!;
+    hold(level, work, n.owner, l);
+    hold(level, work, n.parent, l);
+    if (n.kind === 'mnt') for (const m of n.mounts) { const mm = s.mounts[m]; if (mm && mm.dentry >= 0) holdViaDentry(s, level, work, mm.dentry, l); }
   }
   return level;
 }
@@ -140,7 +148,7 @@ function projectProcInodes(s: KState): Uint8Array {
   const out = new Uint8Array(s.inodes.length).fill(NONE);
   const dentryOf = new Int32Array(s.inodes.length).fill(-1);
   for (let d = 0; d < s.dentries.length; d++) dentryOf[s.dentries[d]!.inode] = d;
-  const hashed = new Set(s.dcache.values());
+  const hashed = new Set(s.dcache.values()); // v3.0 only (the chart applies to v3.0)
   for (let i = 0; i < s.inodes.length; i++) {
     const ino = s.inodes[i]!;
     if (ino.pid < 0) continue; // not a proc_ns_instantiate inode
@@ -181,12 +189,12 @@ export interface Move {
 }
 
 /** allowed[lifecycle][(from * NE + event) * NS + to] = edge index + 1 on this profile, 0 if none. */
-export function allowedTables(profile: Profile): Int16Array[] {
+export function allowedTables(profile: Profile, drop?: (lifecycle: string, e: Edge) => boolean): Int16Array[] {
   return LIFECYCLES.map((l) => {
     const ns = l.states.length;
     const t = new Int16Array(ns * NE * ns);
     l.edges.forEach((e, k) => {
-      if (!e.profiles.includes(profile.name)) return;
+      if (!e.profiles.includes(profile.name) || drop?.(l.id, e)) return;
       t[(l.states.indexOf(e.from) * NE + EVENT_INDEX.get(e.event)!) * ns + l.states.indexOf(e.to)] = k + 1;
     });
     return t;

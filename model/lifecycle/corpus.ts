@@ -1,0 +1,40 @@
+// The committed covering traces (scenarios/generated) as a coverage corpus: `check` replays
+// their ops on its profile after the random runs, so what it reports covered was exercised.
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import type { Op, Trace } from '../types.ts';
+import type { Profile } from '../profiles.ts';
+import { Checker } from '../../properties/harness.ts';
+import { opOf } from '../../properties/replay.ts';
+import type { LifecycleTracker } from './coverage.ts';
+
+/** scenarios/generated, located from this file (no absolute paths in the project). */
+export const GENERATED_ROOT = fileURLToPath(new URL('../../scenarios/generated/', import.meta.url));
+
+/** Every generated covering trace, with its file name relative to scenarios/generated. */
+export function coveringTraces(): { file: string; trace: Trace }[] {
+  const out: { file: string; trace: Trace }[] = [];
+  let dirs: string[] = [];
+  try { dirs = readdirSync(GENERATED_ROOT).sort(); } catch { return out; }
+  for (const d of dirs) {
+    for (const f of readdirSync(join(GENERATED_ROOT, d)).filter((x) => x.endsWith('.json')).sort()) {
+      out.push({ file: join(d, f), trace: JSON.parse(readFileSync(join(GENERATED_ROOT, d, f), 'utf8')) as Trace });
+    }
+  }
+  return out;
+}
+
+/** Replays every covering trace's ops on `profile` into `tracker`; returns how many traces ran. */
+export function replayCorpus(profile: Profile, tracker: LifecycleTracker): number {
+  const traces = coveringTraces();
+  for (const { trace } of traces) {
+    const c = new Checker(profile, { invariants: false });
+    tracker.start(c);
+    for (const step of trace.steps) {
+      const op: Op = opOf(step);
+      tracker.step(c, op, c.apply(op));
+    }
+  }
+  return traces.length;
+}
