@@ -8,7 +8,7 @@ import type { Bounds } from '../properties/alphabet.ts';
 import { counterexampleTrace } from '../properties/counterexample.ts';
 import { activate, findMutant, MUTANTS } from '../model/mutants/index.ts';
 import { mdTable, writeReport } from '../reports/writers.ts';
-import { explore, exploreDepth, EXPLORE_BOUNDS } from '../explore/index.ts';
+import { explore, exploreBounds, exploreDepth } from '../explore/index.ts';
 import type { ExploreOptions, ExploreResult, Progress } from '../explore/index.ts';
 import { keyWarnings } from '../explore/key.ts';
 import { EXIT, UsageError, intOpt, printJson, profileOpt, say } from './common.ts';
@@ -82,7 +82,7 @@ export async function runExplore(o: ExploreCliOptions): Promise<number> {
   if (o.mutant !== undefined && !findMutant(o.mutant)) {
     throw new UsageError(`unknown mutant "${o.mutant}" (see procns mutants; one of ${MUTANTS.map((m) => m.name).join(', ')})`);
   }
-  const bounds: Partial<Bounds> = { ...EXPLORE_BOUNDS, ...(cfg.bounds ?? {}) };
+  const bounds: Partial<Bounds> = exploreBounds(profile, cfg.bounds ?? {});
   if (o.maxTasks !== undefined) bounds.maxTasks = intOpt('max-tasks', o.maxTasks, 1, 0, 16);
   if (o.maxFds !== undefined) bounds.maxFds = intOpt('max-fds', o.maxFds, 2, 0, 64);
   if (o.maxNsNames !== undefined) bounds.maxNsNames = intOpt('max-ns-names', o.maxNsNames, 1, 0, 64);

@@ -78,7 +78,7 @@ export interface ExploreResult {
  * DEFAULT_BOUNDS), chosen so that the default v6.18 run ends in under 30 s on two cores (see
  * explore/README.md for what they cover).
  */
-export const EXPLORE_BOUNDS: Omit<Bounds, 'entries' | 'ops'> = {
+export const EXPLORE_BOUNDS: Omit<Bounds, 'ops'> & { entries?: readonly string[] } = {
   maxTasks: 1,
   maxFds: 2,
   maxNsNames: 1,
@@ -87,6 +87,19 @@ export const EXPLORE_BOUNDS: Omit<Bounds, 'entries' | 'ops'> = {
   creds: [{ uid: 1000 }, { caps: [] }],
 };
 export const EXPLORE_DEPTH = 3;
+
+/**
+ * Entries used in paths by default: one namespace that is a plain nsproxy member (net stands for
+ * uts, ipc, cgroup and time, which the model treats alike), every entry with its own rules (pid,
+ * pid_for_children, user, mnt, time_for_children), and one unknown name. readdir still lists all.
+ */
+export const EXPLORE_ENTRIES = ['net', 'pid', 'pid_for_children', 'user', 'mnt', 'time_for_children'];
+
+/** The default bounds of a profile: EXPLORE_BOUNDS with the profile's representative entries. */
+export function exploreBounds(profile: Profile, over: Partial<Bounds> = {}): Partial<Bounds> {
+  const entries = [...profile.entries.filter((e) => EXPLORE_ENTRIES.includes(e)), 'bogus'];
+  return { ...EXPLORE_BOUNDS, entries, ...over };
+}
 
 /**
  * The default depth of a profile: 4 where the profile has three ns entries (seed, v3.0: the
@@ -177,7 +190,7 @@ class Run {
 
 /** The one-thread search (also the engine of --exact). */
 export function exploreSync(profile: Profile, opts: ExploreOptions = {}): ExploreResult {
-  const ctx = new SearchCtx(profile, opts.bounds ?? EXPLORE_BOUNDS, opts.ignore ?? new Set(), opts.symmetry ?? true);
+  const ctx = new SearchCtx(profile, exploreBounds(profile, opts.bounds), opts.ignore ?? new Set(), opts.symmetry ?? true);
   const run = new Run({ ...opts, depth: opts.depth ?? exploreDepth(profile) });
   const exact = opts.exact ?? false;
   const fps = exact ? null : new FingerprintSet(1 << 10);
@@ -222,7 +235,7 @@ export function exploreSync(profile: Profile, opts: ExploreOptions = {}): Explor
 
 /** Level-synchronous parallel BFS: chunks of a level go to workers, results merge in order. */
 async function exploreParallel(profile: Profile, opts: ExploreOptions, nWorkers: number): Promise<ExploreResult> {
-  const bounds = opts.bounds ?? EXPLORE_BOUNDS;
+  const bounds = exploreBounds(profile, opts.bounds);
   const ignore = opts.ignore ?? new Set<string>();
   const ctx = new SearchCtx(profile, bounds, ignore, opts.symmetry ?? true);
   const run = new Run({ ...opts, depth: opts.depth ?? exploreDepth(profile) });

@@ -122,6 +122,8 @@ export class KeyEncoder {
   private sim!: KState;
   private spec!: SState;
   private fdIndex = new Map<string, number>();
+  /** Fields of each record kind that the encoding does not know (see extras), once known. */
+  private ex: (string[] | undefined)[] = new Array(NKINDS).fill(undefined);
   private mountIndex = new Map<string, number>();
 
   /** symmetry=false keeps task, fd, nsid and mount names in their creation order. */
@@ -295,6 +297,7 @@ export class KeyEncoder {
   /** Mount targets: by how many mounts sit on them (ties: their names' order). */
   private mountOrder(): void {
     this.mountIndex.clear();
+    if (this.sim.mounts.length === 0 && this.spec.mounts.length === 0) return;
     const targets = new Map<string, number>();
     for (const m of this.sim.mounts) targets.set(m.target, (targets.get(m.target) ?? 0) + (m.freed ? 1 : m.detached ? 10 : 100));
     for (const m of this.spec.mounts) targets.set(m.target, (targets.get(m.target) ?? 0) + (m.detached ? 1000 : 10000));
@@ -377,9 +380,12 @@ export class KeyEncoder {
       const kind = this.queue[this.qHead++]!;
       const i = this.queue[this.qHead++]!;
       this.push(-100 - kind); // a separator naming the record's kind
-      const rec = this.record(kind, i);
-      const ex = extras(KIND_NAME[kind]!, rec);
-      for (const f of ex) this.push(plain((rec as Record<string, unknown>)[f]));
+      let ex = this.ex[kind];
+      if (ex === undefined) ex = this.ex[kind] = extras(KIND_NAME[kind]!, this.record(kind, i));
+      if (ex.length > 0) {
+        const rec = this.record(kind, i) as Record<string, unknown>;
+        for (const f of ex) this.push(plain(rec[f]));
+      }
       switch (kind) {
         case K_PID: {
           const p = sim.pids[i]!;
