@@ -108,7 +108,7 @@ const MOUNT: LifecycleDef = {
   rows: [
     { from: 'unborn', events: ['bind'], to: 'mounted', why: 'mount --bind' },
     { from: 'unborn', events: ['spawn', 'unshare'], to: 'mounted', why: 'a new mount namespace copies the mount (copy_mnt_ns)', profiles: USERNS },
-    { from: 'unborn', events: ['spawn', 'unshare'], to: 'unmounted', why: 'copied into a new mount namespace, then dropped when the call fails later (alloc_pid ENOMEM)', profiles: USERNS },
+    { from: 'unborn', events: ['spawn'], to: 'unmounted', why: 'copied into a new mount namespace by clone, then dropped when alloc_pid fails (ENOMEM)', profiles: USERNS },
     { from: 'mounted', events: ['open'], to: 'busy', why: 'a file is opened through it' },
     { from: 'busy', events: ['close', 'exit'], to: 'mounted', why: 'the last file opened through it is closed' },
     { from: 'mounted', events: ['umount'], to: 'unmounted', why: 'umount2(2)' },
