@@ -1,6 +1,7 @@
 // procns spec: the reference as Markdown (or JSON): the profiles and their flags, trace format
 // v1, the invariants, and per profile and op the outcome rules of model/spec/rules.ts in check
 // order, each with its citation and witness (tests/spec-rules.test.ts replays every witness).
+import { lifecycleJson, lifecycleMermaid } from '../model/lifecycle/index.ts';
 import type { Command } from 'commander';
 import type { Profile, ProfileName } from '../model/profiles.ts';
 import { PROFILE_NAMES, PROFILES } from '../model/profiles.ts';
@@ -117,7 +118,7 @@ export function specMarkdown(only?: ProfileName): string {
     'version/commit) or the observation of the live 6.18 kernel (reference/kernel-6.18-observed.md) it comes from, and',
     'carries a witness trace whose last step is the case; tests/spec-rules.test.ts replays each witness on the spec and',
     'on the simulation for every profile the rule claims. "observed 6.18 §n" names a section of that file.', '',
-    ...profilesSection(), ...formatSection(), ...invariantsSection(),
+    ...profilesSection(), ...formatSection(), ...invariantsSection(), lifecycleMermaid(),
   ];
   for (const p of only ? [only] : PROFILE_NAMES) lines.push(...rulesSection(p));
   return lines.join('\n');
@@ -133,6 +134,7 @@ export function runSpec(o: SpecCliOptions): number {
       profiles: PROFILE_NAMES.filter((n) => !only || n === only).map((n) => PROFILES[n]),
       ops: OP_NAMES.map((op) => ({ op, fields: OP_DOCS[op][0], success: OP_DOCS[op][1] })),
       invariants: INVARIANT_DOCS,
+      lifecycles: lifecycleJson(),
       rules: RULES.filter((r) => !only || r.profiles.includes(only)).map((r) => ({ ...r, expect: ruleExpect(r) })),
     });
   } else {
