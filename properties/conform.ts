@@ -37,6 +37,9 @@ export const CONFORM_EXCLUDED_ARGS: Readonly<Record<string, string>> = {
     'files and plain files only); replaced by a stat of the same path',
   'bind of another mount namespace': '6.18 mnt_ns_loop compares namespace ids, which come from per-CPU batches, so ' +
     'whether binding the file of another mount ns is EINVAL depends on the CPUs that created them; replaced by a stat',
+  'reopen of a /proc/<task>/ns dir fd': 'opening /proc/<task>/fd/<fd> of a held /proc/<pid>/ns directory jumps to ' +
+    'its inode without pid_revalidate, so the owner checked is the one of the last path walk through it, stale ' +
+    'after a credential change; the model checks the current owner; replaced by a stat of the same path',
   'reap of an orphan': 'the sandbox\'s init task is not the reaper of its pid namespace (the executor is), so a zombie ' +
     'whose parent exited cannot be reaped through the driver; replaced by a readdir of its /proc/<task>/ns',
 };
@@ -49,14 +52,16 @@ export function conformOp(op: Op, s: SState, spawnedBy: ReadonlyMap<string, stri
     if (t === undefined || p === undefined || s.tasks[t]!.state === REAPED || s.tasks[p]!.state === RUNNING) return op;
     return { op: 'readdir', task: 'init', path: `/proc/${op.task}/ns` };
   }
-  if (op.op !== 'bind') return op;
-  const stat: Op = { op: 'stat', task: op.task, path: op.source };
-  const m = /^\/proc\/([^/]+)\/fd\/([^/]+)$/.exec(op.source);
+  if (op.op !== 'bind' && op.op !== 'open') return op;
+  const src = op.op === 'bind' ? op.source : op.path;
+  const stat: Op = { op: 'stat', task: op.task, path: src };
+  const m = /^\/proc\/([^/]+)\/fd\/([^/]+)$/.exec(src);
   if (m) {
     const t = s.byName.get(m[1]!);
     const h = t === undefined ? undefined : s.tasks[t]!.fds.get(m[2]!);
-    if (h !== undefined && s.handles[h]!.kind === 'link') return stat;
+    if (h !== undefined && s.handles[h]!.kind === (op.op === 'bind' ? 'link' : 'dir')) return stat;
   }
+  if (op.op === 'open') return op;
   const caller = s.tasks[s.byName.get(op.task) ?? -1];
   if (!caller || caller.state !== RUNNING || !caller.ns) return op;
   const o = specStep(cloneSState(s), { op: 'nsid', task: op.task, path: op.source, as: '_' });
