@@ -1,0 +1,58 @@
+// procns explore on the command line: exit codes 1 (violation, trace file replays to it),
+// 2 (bad input, one line), 3 (a resource bound stopped the search), and the --json document.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { runExplore } from '../cli/explore.ts';
+import { UsageError } from '../cli/common.ts';
+import { PROFILES } from '../model/profiles.ts';
+import { parseTrace } from '../model/trace.ts';
+import { replayModel } from '../properties/replay.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'procns-explore-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs the command with stdout captured; returns the exit code and the parsed --json document. */
+async function run(o: Parameters<typeof runExplore>[0]): Promise<{ code: number; doc: Record<string, unknown> }> {
+  let out = '';
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => { out += String(s); return true; });
+  try {
+    const code = await runExplore({ json: true, out: dir, ...o });
+    return { code, doc: JSON.parse(out) as Record<string, unknown> };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+describe('procns explore (CLI)', () => {
+  it('exits 1 on v3.0 with a shortest trace that replays to the same violation', async () => {
+    const cfg = join(dir, 'tiny.json');
+    writeFileSync(cfg, JSON.stringify({ depth: 4, bounds: { ops: ['spawn', 'cred', 'open'], entries: ['net'], maxTasks: 1, maxFds: 1, mounts: [], flagSets: [[]], creds: [{ uid: 1000 }] } }));
+    const { code, doc } = await run({ profile: 'v3.0', config: cfg });
+    expect(code).toBe(1);
+    expect(doc.result).toBe('fail');
+    const v = (doc.violations as { property: string; steps: number; traceFile: string }[]).find((x) => x.property === 'ptrace-gate')!;
+    expect(v.steps).toBe(4);
+    const rep = replayModel(parseTrace(readFileSync(v.traceFile, 'utf8')), 'sim', PROFILES['v3.0']);
+    expect(rep.violation?.property).toBe('ptrace-gate');
+    expect(rep.mismatches).toEqual([3]); // the spec's expect holds on every step but the broken one
+  }, 20_000);
+
+  it('exits 3 with partial statistics when --max-states stops it', async () => {
+    const { code, doc } = await run({ profile: 'v6.18', maxStates: '20' });
+    expect(code).toBe(3);
+    expect(doc).toMatchObject({ result: 'incomplete', complete: false, stoppedBy: 'max-states', distinctStates: 20 });
+    expect(typeof doc.collisionProbability).toBe('number');
+    expect(Array.isArray(doc.statesPerDepth)).toBe(true);
+  });
+
+  it('rejects bad input with one line (exit 2)', async () => {
+    await expect(run({ profile: 'v9' })).rejects.toThrow(UsageError);
+    await expect(run({ depth: 'x' })).rejects.toThrow(/--depth must be an integer/);
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ bounds: { maxTask: 2 } }));
+    await expect(run({ config: bad })).rejects.toThrow(/unknown bound "maxTask"/);
+    await expect(run({ mutant: 'no-such-mutant' })).rejects.toThrow(/unknown mutant/);
+  });
+});
