@@ -89,6 +89,8 @@ class PathDomain {
 interface Family {
   name: Op['op'];
   weight: number;
+  /** The index of an fd-name argument that random decoding usually draws from the actor's own table. */
+  ownFd?: number;
   domains: (s: SState, n: Names) => Domain[];
   build: (args: unknown[], s: SState, n: Names) => Op;
 }
@@ -117,7 +119,7 @@ export class Alphabet {
         build: ([p, ns], s) => ({ op: 'spawn', task: `t${s.tasks.length}`, parent: p as string, ...((ns as NsKind[]).length ? { newns: ns as NsKind[] } : {}) }) },
       { name: 'unshare', weight: 1, domains: (s) => [actors(s), this.newnsSets.slice(1)],
         build: ([t, ns]) => ({ op: 'unshare', task: t as string, newns: ns as NsKind[] }) },
-      { name: 'setns', weight: 3, domains: (s, n) => [actors(s), fdNames(n), this.nstypes],
+      { name: 'setns', ownFd: 1, weight: 3, domains: (s, n) => [actors(s), fdNames(n), this.nstypes],
         build: ([t, fd, ty]) => ({ op: 'setns', task: t as string, fd: fd as string, nstype: ty as NsKind | 0 | NsKind[] }) },
       { name: 'exit', weight: 2, domains: (s) => [actors(s).filter((x) => x !== 'init')],
         build: ([t]) => ({ op: 'exit', task: t as string }) },
@@ -127,9 +129,9 @@ export class Alphabet {
         build: ([t, c]) => ({ op: 'cred', task: t as string, ...(c as object) }) },
       { name: 'open', weight: 9, domains: (s, n) => [actors(s), paths(s, n), b.flagSets],
         build: ([t, p, fl], _s, n) => ({ op: 'open', task: t as string, path: p as string, fd: newFd(n), ...((fl as string[]).length ? { flags: fl as Extract<Op, { op: 'open' }>['flags'] } : {}) }) },
-      { name: 'close', weight: 3, domains: (s, n) => [actors(s), fdNames(n)],
+      { name: 'close', ownFd: 1, weight: 3, domains: (s, n) => [actors(s), fdNames(n)],
         build: ([t, fd]) => ({ op: 'close', task: t as string, fd: fd as string }) },
-      { name: 'dup', weight: 1, domains: (s, n) => [actors(s), fdNames(n)],
+      { name: 'dup', ownFd: 1, weight: 1, domains: (s, n) => [actors(s), fdNames(n)],
         build: ([t, fd], _s, n) => ({ op: 'dup', task: t as string, fd: fd as string, as: newFd(n) }) },
       { name: 'pidfd', weight: profile.pidfd ? 2 : 0, domains: (s) => [actors(s), anyTask(s)],
         build: ([t, x], _s, n) => ({ op: 'pidfd', task: t as string, target: x as string, fd: newFd(n) }) },
@@ -139,11 +141,11 @@ export class Alphabet {
         build: ([t, p]) => ({ op: 'readlink', task: t as string, path: p as string }) },
       { name: 'stat', weight: 2, domains: (s, n) => [actors(s), paths(s, n)],
         build: ([t, p]) => ({ op: 'stat', task: t as string, path: p as string }) },
-      { name: 'lseek', weight: 1, domains: (s, n) => [actors(s), fdNames(n)],
+      { name: 'lseek', ownFd: 1, weight: 1, domains: (s, n) => [actors(s), fdNames(n)],
         build: ([t, fd]) => ({ op: 'lseek', task: t as string, fd: fd as string }) },
-      { name: 'read', weight: 1, domains: (s, n) => [actors(s), fdNames(n)],
+      { name: 'read', ownFd: 1, weight: 1, domains: (s, n) => [actors(s), fdNames(n)],
         build: ([t, fd]) => ({ op: 'read', task: t as string, fd: fd as string }) },
-      { name: 'ioctl', weight: profile.ioctls ? 3 : 1, domains: (s, n) => [actors(s), fdNames(n), [...IOCTLS, 'NS_BOGUS']],
+      { name: 'ioctl', ownFd: 1, weight: profile.ioctls ? 3 : 1, domains: (s, n) => [actors(s), fdNames(n), [...IOCTLS, 'NS_BOGUS']],
         build: ([t, fd, r], _s, n) => ({ op: 'ioctl', task: t as string, fd: fd as string, request: r as string,
           ...(r === 'NS_GET_USERNS' || r === 'NS_GET_PARENT' ? { as: newFd(n) } : {}) }) },
       { name: 'bind', weight: 3, domains: (s, n) => [actors(s), paths(s, n).withoutTmp(), b.mounts],
@@ -198,6 +200,12 @@ export class Alphabet {
       if (!ok) continue;
       const args = new Array<unknown>(d.length);
       for (let i = 0; i < d.length; i++) args[i] = at(d[i]!, (c[i + 1] ?? 0) % d[i]!.length);
+      // three times in four, an fd argument names one of the actor's own fds (if it has any),
+      // so that setns/close/ioctl... mostly act on real files; the rest exercises EBADF
+      if (f.ownFd !== undefined && (c[4] ?? 0) % 4 !== 0) {
+        const own = ownFds(s, args[0] as string);
+        if (own.length > 0) args[f.ownFd] = own[(c[f.ownFd + 1] ?? 0) % own.length];
+      }
       return f.build(args, s, n);
     }
     return { op: 'shrink' };
@@ -217,6 +225,14 @@ export class Alphabet {
     }
     return out;
   }
+}
+
+/** The fd names a task holds (hidden names of rebound fds excluded). */
+function ownFds(s: SState, task: string): string[] {
+  const t = s.tasks[s.byName.get(task) ?? -1];
+  const out: string[] = [];
+  if (t) for (const k of t.fds.keys()) if (!k.includes('#')) out.push(k);
+  return out;
 }
 
 /** The names an op binds, given its outcome on the spec (fd names bind even on failure). */
