@@ -13,11 +13,11 @@ import type { Profile } from '../model/profiles.ts';
 import { getProfile } from '../model/profiles.ts';
 import type { Mutant } from '../model/mutants/index.ts';
 import { MUTANTS, NOT_EXPRESSIBLE, activate, findMutant } from '../model/mutants/index.ts';
-import { Alphabet } from '../properties/alphabet.ts';
-import type { Bounds } from '../properties/alphabet.ts';
+import { Alphabet, NO_NAMES, bindNames } from '../properties/alphabet.ts';
+import type { Bounds, Names } from '../properties/alphabet.ts';
 import { play, runArbitrary } from '../properties/random.ts';
 import { minimize, runOps } from '../properties/shrink.ts';
-import { violationKey } from '../properties/harness.ts';
+import { Checker, violationKey } from '../properties/harness.ts';
 import { mdTable, writeReport } from '../reports/writers.ts';
 import { EXIT, UsageError, intOpt, printJson, say } from './common.ts';
 
@@ -31,6 +31,8 @@ export interface EngineResult {
   /** Random: length before trace-level shrinking. */
   shrunkFrom?: number;
   ms: number;
+  /** Random: time including the extra searches for a shorter counterexample. */
+  totalMs?: number;
   /** Violation keys that the faithful model also has (masked, not counted). */
   masked: string[];
   /** Exhaustive: states explored, whether the bounded space was covered, or why it did not run. */
@@ -52,7 +54,7 @@ export interface MutantRow {
   shortestLength: number | null;
 }
 
-export interface RandomOpts { seed: number; runs: number; maxOps: number; rounds: number }
+export interface RandomOpts { seed: number; runs: number; maxOps: number; rounds: number; extra: number }
 export interface ExploreOpts { depth: number; maxStates: number }
 
 /** The alphabet bounds of a catalog entry. */
@@ -73,11 +75,45 @@ function faithfulFails(profile: Profile, ops: readonly Op[], key: string, ignore
   return v !== null && violationKey(v.property, v.detail) === key;
 }
 
+/** One minimal counterexample of a random search. */
+interface Found { property: string; detail: string; ops: Op[]; shrunkFrom: number }
+
 /**
- * Random checking of one mutant: fast-check runs of state-dependent op sequences (fixed seed),
- * fast-check shrinking, then trace-level minimisation (properties/shrink.ts). A violation
- * whose minimal trace also breaks the faithful model is masked and the search goes on (fresh
- * round, same seed), as is one that is not the entry's `target`. Deterministic per seed.
+ * One fast-check search for the mutant (fixed seed), its fast-check shrinking, then
+ * trace-level minimisation (properties/shrink.ts) and tighten(). A violation whose minimal
+ * trace also breaks the faithful model is masked (added to `ignore`) and the search goes on
+ * (fresh round, same seed), as is one that is not the entry's `target`.
+ */
+function hunt(m: Mutant, profile: Profile, alphabet: Alphabet, seed: number, o: RandomOpts, ignore: Set<string>): Found | null {
+  const profileRow = m.switches !== undefined && m.switches.length === 0;
+  for (let round = 0; round < o.rounds; round++) {
+    activate(m.name);
+    const prop = fc.property(runArbitrary(o.maxOps), (choices) => play(profile, alphabet, choices, ignore).violation === null);
+    const details = fc.check(prop, { numRuns: o.runs, seed, endOnFailure: false });
+    if (!details.failed || !details.counterexample) return null;
+    const final = play(profile, alphabet, details.counterexample[0], ignore);
+    const v = final.violation;
+    if (!v) return null;
+    const key = violationKey(v.property, v.detail);
+    const first = minimize(profile, final.ops, key, ignore);
+    if ((!profileRow && faithfulFails(profile, first, key, ignore)) || (m.target !== undefined && key !== m.target)) {
+      ignore.add(key);
+      continue;
+    }
+    const ops = tighten(m, profile, alphabet, first, ignore, profileRow);
+    activate(m.name);
+    const again = runOps(profile, ops, ignore).violation ?? v;
+    return { property: again.property, detail: again.detail, ops, shrunkFrom: final.ops.length };
+  }
+  return null;
+}
+
+/**
+ * Random checking of one mutant. The time to the first counterexample is that of the first
+ * search (seed o.seed, including shrinking). Then `o.extra` more searches with seeds
+ * o.seed+1.. look for a shorter minimal counterexample (shrinking by deletion keeps the shape
+ * of the first failure; independent failures give other shapes); the shortest is reported.
+ * Deterministic per seed.
  */
 export function randomEngine(m: Mutant, o: RandomOpts): EngineResult {
   const profile = profileOf(m);
@@ -85,29 +121,58 @@ export function randomEngine(m: Mutant, o: RandomOpts): EngineResult {
   const ignore = new Set<string>();
   const t0 = performance.now();
   try {
-    for (let round = 0; round < o.rounds; round++) {
-      activate(m.name);
-      const prop = fc.property(runArbitrary(o.maxOps), (choices) => play(profile, alphabet, choices, ignore).violation === null);
-      const details = fc.check(prop, { numRuns: o.runs, seed: o.seed, endOnFailure: false });
-      if (!details.failed || !details.counterexample) break;
-      const final = play(profile, alphabet, details.counterexample[0], ignore);
-      const v = final.violation;
-      if (!v) break;
-      const key = violationKey(v.property, v.detail);
-      const minimal = minimize(profile, final.ops, key, ignore);
-      const again = runOps(profile, minimal, ignore).violation ?? v;
-      const profileRow = m.switches !== undefined && m.switches.length === 0;
-      if ((!profileRow && faithfulFails(profile, minimal, key, ignore)) || (m.target !== undefined && key !== m.target)) {
-        ignore.add(key);
-        continue;
-      }
-      return { caught: true, property: again.property, detail: again.detail, ops: minimal, shrunkFrom: final.ops.length,
-        ms: performance.now() - t0, masked: [...ignore] };
+    const best = hunt(m, profile, alphabet, o.seed, o, ignore);
+    const ms = performance.now() - t0;
+    if (!best) return { caught: false, ms, masked: [...ignore] };
+    let shortest = best;
+    for (let k = 1; k <= o.extra && shortest.ops.length > 1; k++) {
+      const f = hunt(m, profile, alphabet, o.seed + k, o, ignore);
+      if (f && f.ops.length < shortest.ops.length) shortest = f;
     }
-    return { caught: false, ms: performance.now() - t0, masked: [...ignore] };
+    return { caught: true, ...shortest, ms, totalMs: performance.now() - t0, masked: [...ignore] };
   } finally {
     activate(null);
   }
+}
+
+/** The op sequences reachable by replacing ops[i] and ops[i+1] with one op the alphabet offers after ops[0..i). */
+function* merges(profile: Profile, alphabet: Alphabet, ops: readonly Op[], ignore: ReadonlySet<string>): Generator<Op[]> {
+  const c = new Checker(profile, ignore.size ? { ignore } : {});
+  let names: Names = NO_NAMES;
+  for (let i = 0; i + 1 < ops.length; i++) {
+    for (const x of alphabet.enumerate(c.spec, names)) yield [...ops.slice(0, i), x, ...ops.slice(i + 2)];
+    const r = c.apply(ops[i]!);
+    names = bindNames(names, ops[i]!, r.spec);
+  }
+}
+
+/**
+ * Trace-level shrinking past deletion: while some pair of adjacent ops can be replaced by one
+ * op of the alphabet (e.g. `spawn; cred uid` by `spawn newns user`) and the shorter trace still
+ * breaks a property that the faithful model keeps (any key, not only the first one's: the
+ * same bug may show first as a count and then as a use after put), take it and minimize again.
+ * Bounded: at most ops.length rounds over at most a few thousand candidates each.
+ */
+export function tighten(m: Mutant, profile: Profile, alphabet: Alphabet, ops: Op[], ignore: ReadonlySet<string>, profileRow: boolean): Op[] {
+  let cur = ops;
+  for (let round = 0; round < ops.length && cur.length > 1; round++) {
+    let better: Op[] | null = null;
+    for (const cand of merges(profile, alphabet, cur, ignore)) {
+      activate(m.name);
+      const v = runOps(profile, cand, ignore).violation;
+      if (!v) continue;
+      const key = violationKey(v.property, v.detail);
+      if (m.target !== undefined && key !== m.target) continue;
+      if (!profileRow && faithfulFails(profile, cand, key, ignore)) continue;
+      activate(m.name);
+      better = minimize(profile, cand, key, ignore);
+      break;
+    }
+    activate(m.name);
+    if (!better || better.length >= cur.length) break;
+    cur = better;
+  }
+  return cur;
 }
 
 /** The explore() entry point of explore/index.ts, when that module exists. */
@@ -248,7 +313,7 @@ export function markdown(rows: readonly MutantRow[], summary: Record<string, unk
 
 export interface MutantsCliOptions {
   json?: boolean; only?: string; seed?: string; runs?: string; maxOps?: string; depth?: string; maxStates?: string;
-  report?: string; engine?: string; traces?: boolean;
+  report?: string; engine?: string; traces?: boolean; extraSeeds?: string;
 }
 
 export async function runMutants(o: MutantsCliOptions): Promise<number> {
@@ -257,6 +322,7 @@ export async function runMutants(o: MutantsCliOptions): Promise<number> {
     runs: intOpt('runs', o.runs, 2000, 1, 1_000_000),
     maxOps: intOpt('max-ops', o.maxOps, 30, 1, 1000),
     rounds: 6,
+    extra: intOpt('extra-seeds', o.extraSeeds, 4, 0, 100),
   };
   const eo: ExploreOpts = { depth: intOpt('depth', o.depth, 6, 1, 100), maxStates: intOpt('max-states', o.maxStates, 200_000, 1, 100_000_000) };
   const engine = o.engine ?? 'both';
@@ -306,6 +372,7 @@ export function registerMutants(program: Command, run: (code: () => number | Pro
     .option('--seed <S>', 'fast-check seed (fixed: results are deterministic)', '1')
     .option('--runs <N>', 'random runs per search round', '2000')
     .option('--max-ops <N>', 'most ops per random run', '30')
+    .option('--extra-seeds <N>', 'more random searches (seeds S+1..S+N) for a shorter minimal counterexample', '4')
     .option('--depth <D>', 'exhaustive search depth', '6')
     .option('--max-states <N>', 'exhaustive search state bound', '200000')
     .option('--report <DIR>', 'where mutants.json and mutants.md go', 'procns-out')

@@ -49,14 +49,16 @@ export interface Mutant {
   bounds: MutantBounds;
 }
 
-const FILE_OPS = ['spawn', 'exit', 'reap', 'open', 'close', 'dup', 'setns', 'nsid', 'alive', 'shrink'];
-const ACCESS_OPS = ['spawn', 'cred', 'open', 'readlink', 'stat', 'nsid', 'readdir'];
-const SETNS_OPS = ['spawn', 'unshare', 'cred', 'open', 'pidfd', 'setns', 'close'];
-const MOUNT_OPS = ['spawn', 'exit', 'reap', 'open', 'close', 'bind', 'umount', 'unshare', 'nsid', 'alive'];
+const FILE_OPS = ['spawn', 'exit', 'reap', 'open', 'close', 'dup'];
+const ACCESS_OPS = ['spawn', 'cred', 'open', 'readlink', 'stat'];
+const PROC_DIR_OPS = ['spawn', 'cred', 'open', 'readdir', 'stat'];
+const SETNS_OPS = ['spawn', 'unshare', 'open', 'pidfd', 'setns', 'close'];
+const SETNS_CRED_OPS = ['spawn', 'cred', 'open', 'pidfd', 'setns'];
+const MOUNT_OPS = ['spawn', 'open', 'close', 'bind', 'umount', 'unshare'];
 const small = { maxTasks: 2, maxFds: 3, maxNsNames: 2, mounts: ['@m1'] } as const;
 const FEW_ENTRIES = ['net', 'user', 'bogus'];
 const FLAGS = [[], ['O_PATH'], ['O_RDWR']];
-const CREDS = [{ uid: 1000 }, { gid: 1000 }, { caps: [] }, { dumpable: false }, { uid: 1000, gid: 1000, dumpable: true }];
+const CREDS = [{ uid: 1000 }, { caps: [] }, { dumpable: false }];
 
 export const MUTANTS: readonly Mutant[] = [
   // ---- history ----
@@ -65,8 +67,7 @@ export const MUTANTS: readonly Mutant[] = [
     history: 'v3.0 design, fixed by bf056bfa (3.8)',
     description: 'profile difference: the faithful v3.0 caches /proc/<pid>/ns/<x> dentries; pid_revalidate reuses them without the ptrace check that only lookup/readdir make',
     property: 'ptrace-gate', target: 'ptrace-gate',
-    bounds: { ...small, entries: ['net'], ops: ['spawn', 'cred', 'open', 'readdir', 'stat'], flagSets: [[]],
-      creds: [{ uid: 1000 }, { gid: 1000 }, { caps: [] }] } },
+    bounds: { ...small, entries: ['net'], ops: ['spawn', 'cred', 'open', 'stat'], flagSets: [[]], creds: [{ uid: 1000 }] } },
   { name: 'setns-ebadf-for-other', category: 'history', profile: 'v6.18',
     fn: 'setns', file: 'model/kernel/nsproxy.ts', history: '303cc571d107 (5.8-rc; EINVAL restored before release, found by LTP setns01)',
     description: 'setns on an fd that is neither a namespace file nor a pidfd gives EBADF instead of EINVAL',
@@ -80,7 +81,7 @@ export const MUTANTS: readonly Mutant[] = [
   { name: 'evict-no-put', category: 'refcount', profile: 'v6.18',
     fn: 'nsfs_evict / proc_evict_inode', file: 'model/kernel/refs.ts', history: '',
     description: 'evicting the namespace inode forgets ns_ops->put',
-    property: 'refcount-exact', bounds: { ...small, ops: FILE_OPS } },
+    property: 'refcount-exact', bounds: { ...small, entries: FEW_ENTRIES, ops: FILE_OPS } },
   { name: 'readlink-double-put', category: 'refcount', profile: 'v6.18',
     fn: 'proc_ns_readlink (ns_get_name)', file: 'model/kernel/proc-namespaces.ts', history: '',
     description: 'readlink puts the namespace twice after formatting the link text',
@@ -100,27 +101,27 @@ export const MUTANTS: readonly Mutant[] = [
   { name: 'umount-no-dput', category: 'refcount', profile: 'v6.18',
     fn: 'do_umount (umount_tree → mntput)', file: 'model/kernel/namespace.ts', history: '',
     description: 'umount detaches the mount without putting its dentry',
-    property: 'refcount-exact', bounds: { ...small, ops: MOUNT_OPS } },
+    property: 'refcount-exact', bounds: { ...small, entries: FEW_ENTRIES, ops: MOUNT_OPS } },
   { name: 'bind-no-ref', category: 'refcount', profile: 'v6.18',
     fn: 'do_loopback (clone_mnt)', file: 'model/kernel/namespace.ts', history: '',
     description: 'a bind mount keeps the source dentry without its own reference',
-    property: 'no-use-after-put', bounds: { ...small, ops: MOUNT_OPS } },
+    property: 'no-use-after-put', bounds: { ...small, entries: FEW_ENTRIES, ops: MOUNT_OPS } },
   { name: 'dup-no-get-file', category: 'refcount', profile: 'v6.18',
     fn: 'dup (fd_install)', file: 'model/kernel/sim.ts', history: '',
     description: 'dup installs the file without get_file',
-    property: 'refcount-exact', bounds: { ...small, ops: FILE_OPS } },
+    property: 'refcount-exact', bounds: { ...small, entries: FEW_ENTRIES, ops: FILE_OPS } },
   { name: 'close-no-fput', category: 'refcount', profile: 'v6.18',
     fn: 'close_fd', file: 'model/kernel/sim.ts', history: '',
     description: 'close removes the fd without fput',
-    property: 'refcount-exact', bounds: { ...small, ops: FILE_OPS } },
+    property: 'refcount-exact', bounds: { ...small, entries: FEW_ENTRIES, ops: FILE_OPS } },
   { name: 'fork-no-get-file', category: 'refcount', profile: 'v6.18',
     fn: 'dup_fd (copy_files)', file: 'model/kernel/fork.ts', history: '',
     description: 'fork copies the fd table without get_file on each file',
-    property: 'refcount-exact', bounds: { ...small, ops: FILE_OPS } },
+    property: 'refcount-exact', bounds: { ...small, entries: FEW_ENTRIES, ops: FILE_OPS } },
   { name: 'exit-no-fput', category: 'refcount', profile: 'v6.18',
     fn: 'exit_files (close_files)', file: 'model/kernel/fork.ts', history: '',
     description: 'exit drops the fd table without fput on each file',
-    property: 'refcount-exact', bounds: { ...small, ops: FILE_OPS } },
+    property: 'refcount-exact', bounds: { ...small, entries: FEW_ENTRIES, ops: FILE_OPS } },
   { name: 'related-no-get', category: 'refcount', profile: 'v6.18',
     fn: 'open_related_ns (ns_get_owner)', file: 'model/kernel/nsfs.ts', history: '',
     description: 'NS_GET_USERNS / NS_GET_PARENT open the related namespace without taking a reference',
@@ -129,39 +130,39 @@ export const MUTANTS: readonly Mutant[] = [
   { name: 'lookup-no-ptrace', category: 'access', profile: 'seed',
     fn: 'proc_ns_dir_lookup', file: 'model/kernel/proc-namespaces.ts', history: '',
     description: 'the ptrace_may_access check in the ns directory lookup is missing (seed: ENOENT instead of EPERM)',
-    property: 'refinement', bounds: { ...small, ops: ACCESS_OPS, creds: CREDS } },
+    property: 'refinement', bounds: { ...small, ops: PROC_DIR_OPS, creds: CREDS } },
   { name: 'readdir-no-ptrace', category: 'access', profile: 'seed',
     fn: 'proc_ns_dir_readdir', file: 'model/kernel/proc-namespaces.ts', history: '',
     description: 'the ptrace_may_access check in the ns directory readdir is missing',
-    property: 'refinement', bounds: { ...small, ops: ACCESS_OPS, creds: CREDS } },
+    property: 'refinement', bounds: { ...small, ops: PROC_DIR_OPS, creds: CREDS } },
   { name: 'follow-no-ptrace', category: 'access', profile: 'v6.18',
     fn: 'proc_ns_get_link (proc_ns_follow_link)', file: 'model/kernel/proc-namespaces.ts', history: '',
     description: 'following /proc/<pid>/ns/<x> skips ptrace_may_access (v3.8+)',
-    property: 'ptrace-gate', bounds: { ...small, entries: FEW_ENTRIES, ops: ACCESS_OPS, creds: CREDS, flagSets: FLAGS } },
+    property: 'ptrace-gate', bounds: { ...small, entries: FEW_ENTRIES, ops: ACCESS_OPS, creds: CREDS, flagSets: [[]] } },
   { name: 'readlink-no-ptrace', category: 'access', profile: 'v6.18',
     fn: 'proc_ns_readlink', file: 'model/kernel/proc-namespaces.ts', history: '',
     description: 'readlink of /proc/<pid>/ns/<x> skips ptrace_may_access (v3.8+)',
-    property: 'ptrace-gate', bounds: { ...small, entries: FEW_ENTRIES, ops: ACCESS_OPS, creds: CREDS, flagSets: FLAGS } },
+    property: 'ptrace-gate', bounds: { ...small, entries: FEW_ENTRIES, ops: ACCESS_OPS, creds: CREDS, flagSets: [[]] } },
   { name: 'ptrace-no-dumpable', category: 'access', profile: 'v6.18',
     fn: '__ptrace_may_access', file: 'model/kernel/cred.ts', history: '',
     description: 'the dumpable check is dropped: a non-dumpable task\'s namespaces are readable by same-uid tasks',
-    property: 'ptrace-gate', bounds: { ...small, entries: FEW_ENTRIES, ops: ACCESS_OPS, creds: CREDS, flagSets: FLAGS } },
+    property: 'ptrace-gate', bounds: { ...small, entries: FEW_ENTRIES, ops: ACCESS_OPS, creds: CREDS, flagSets: [[]] } },
   { name: 'ptrace-no-cap-subset', category: 'access', profile: 'v6.18',
     fn: 'cap_ptrace_access_check', file: 'model/kernel/cred.ts', history: '',
     description: 'the capability-subset check is dropped: a task with fewer capabilities may inspect a more privileged one',
-    property: 'ptrace-gate', bounds: { ...small, entries: FEW_ENTRIES, ops: ACCESS_OPS, creds: CREDS, flagSets: FLAGS } },
+    property: 'ptrace-gate', bounds: { ...small, entries: FEW_ENTRIES, ops: ACCESS_OPS, creds: CREDS, flagSets: [[]] } },
   { name: 'install-no-cap', category: 'access', profile: 'v6.18',
     fn: 'netns_install / mntns_install / ... (->install)', file: 'model/kernel/nsproxy.ts', history: '',
     description: 'the per-type install checks CAP_SYS_ADMIN over neither the namespace\'s owner nor the caller\'s user ns',
-    property: 'refinement', bounds: { ...small, ops: SETNS_OPS, creds: CREDS } },
+    property: 'refinement', bounds: { ...small, entries: FEW_ENTRIES, ops: SETNS_CRED_OPS, creds: CREDS } },
   { name: 'setns-no-cap-first', category: 'access', profile: 'v3.0',
     fn: 'setns (v3.0 capable(CAP_SYS_ADMIN))', file: 'model/kernel/nsproxy.ts', history: '',
     description: 'v3.0 setns without its global CAP_SYS_ADMIN check (checked before the fd)',
-    property: 'refinement', bounds: { ...small, ops: SETNS_OPS, creds: CREDS } },
+    property: 'refinement', bounds: { ...small, entries: FEW_ENTRIES, ops: SETNS_CRED_OPS, creds: CREDS } },
   { name: 'open-no-dac', category: 'access', profile: 'v6.18',
     fn: 'may_open (inode_permission)', file: 'model/kernel/namei.ts', history: '',
     description: 'open of a namespace file skips inode_permission (write to the S_IMMUTABLE nsfs inode allowed)',
-    property: 'refinement', bounds: { ...small, ops: ACCESS_OPS, creds: CREDS, flagSets: FLAGS } },
+    property: 'refinement', bounds: { ...small, entries: FEW_ENTRIES, ops: ACCESS_OPS, creds: CREDS, flagSets: FLAGS } },
   // ---- type checks ----
   { name: 'fget-no-fop-check', category: 'type', profile: 'v6.18',
     fn: 'proc_ns_fget', file: 'model/kernel/nsproxy.ts', history: '',
@@ -183,11 +184,11 @@ export const MUTANTS: readonly Mutant[] = [
   { name: 'get-ignores-exiting', category: 'lifetime', profile: 'v6.18',
     fn: 'ns_ops->get (netns_get, utsns_get, ...)', file: 'model/kernel/proc-namespaces.ts', history: '',
     description: 'ns_ops->get reads task->nsproxy without checking that exit_task_namespaces already put it',
-    property: 'no-use-after-put', bounds: { ...small, ops: ['spawn', 'exit', 'reap', 'open', 'readlink', 'stat'] } },
+    property: 'no-use-after-put', bounds: { ...small, entries: FEW_ENTRIES, ops: ['spawn', 'exit', 'reap', 'open', 'readlink'] } },
   { name: 'umount-ignores-busy', category: 'lifetime', profile: 'v6.18',
     fn: 'do_umount (propagate_mount_busy)', file: 'model/kernel/namespace.ts', history: '',
     description: 'umount detaches a mount that an open file still uses (no EBUSY)',
-    property: 'refinement', bounds: { ...small, ops: MOUNT_OPS } },
+    property: 'refinement', bounds: { ...small, entries: FEW_ENTRIES, ops: MOUNT_OPS } },
 ];
 
 /** Catalogued bugs that the model cannot express, with the reason (shown, never run). */
