@@ -76,19 +76,9 @@ export function conformBounds(profile: Profile, over: Partial<Bounds> = {}): Par
   return { ...over, ops: (over.ops ?? all).filter((o) => !(o in CONFORM_EXCLUDED_OPS)) };
 }
 
-/** Ops whose success outcome the model gives without an `ns` (the kernel reports the new fd's). */
-function modelReportsNs(op: Op): boolean {
-  return !(op.op === 'open' || op.op === 'dup' || (op.op === 'ioctl' && op.as !== undefined));
-}
-
-/** The kernel outcome with the fields the model does not report taken out. */
-export function comparable(op: Op, k: Outcome): Outcome {
-  if (k.errno !== undefined) return { errno: k.errno };
-  if (k.ns !== undefined && !modelReportsNs(op)) {
-    const { ns: _n, ...rest } = k;
-    return rest;
-  }
-  return k;
+/** The kernel outcome as the model reports it (an error carries nothing but its errno). */
+export function comparable(_op: Op, k: Outcome): Outcome {
+  return k.errno !== undefined ? { errno: k.errno } : k;
 }
 
 /** A consistent renaming between model and kernel namespace identities. */

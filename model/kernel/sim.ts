@@ -73,7 +73,13 @@ function sys_open(s: KState, task: number, path: string, fdName: string, flags: 
     default: file = new_file(s, F_REG, fl, -1, fnd.mnt, -1, -1);
   }
   fd_install(s, task, fdName, file);
-  return OK;
+  return nsOutcome(s, file);
+}
+
+/** The outcome of a call that returns an fd: it names the namespace when the file is one. */
+function nsOutcome(s: KState, file: number): Outcome {
+  const ns = file_ns(s, file);
+  return ns >= 0 ? { ns: String(ns) } : OK;
 }
 
 /** stat(2) follows links; the outcome names the namespace of an nsfs/proc ns file. */
@@ -139,7 +145,7 @@ function sys_ioctl(s: KState, task: number, fdName: string, request: string, as:
   const d = ns_get_path(s, get_related(s, r.related));
   const file = new_file(s, F_NS, { read: true, write: false, opath: false, nofollow: false, directory: false }, d, -1, -1, -1);
   fd_install(s, task, as ?? `ioctl#${file}`, file);
-  return OK;
+  return nsOutcome(s, file);
 }
 
 function sys_cred(s: KState, task: number, op: Extract<Op, { op: 'cred' }>): Outcome {
@@ -234,7 +240,7 @@ export function simStep(s: KState, op: Op): Outcome {
       const id = s.tasks[task]!.fds.get(op.fd);
       if (id === undefined) return err('EBADF');
       fd_install(s, task, op.as, mutant('dup-no-get-file') ? id : get_file(s, id));
-      return OK;
+      return nsOutcome(s, id);
     }
     case 'pidfd': {
       if (!s.profile.pidfd) return err('ENOSYS');

@@ -405,7 +405,12 @@ function open(s: SState, ci: number, path: string, fd: string, flags: readonly s
       if (directory) return E('ENOTDIR');
   }
   install(s, ci, fd, base);
-  return OK;
+  return handleOutcome(base);
+}
+
+/** A call that returns an fd names the namespace when the file is a namespace file. */
+function handleOutcome(h: SHandle): Outcome {
+  return h.kind === 'ns' ? { ns: String(h.ns) } : OK;
 }
 
 const NO_FLAGS: readonly string[] = [];
@@ -460,7 +465,7 @@ function ioctl(s: SState, ci: number, fd: string, request: string, as: string | 
     if (ns < 0 || !within(ns)) return E('EPERM');
     install(s, ci, as ?? `ioctl#${s.handles.length}`, { kind: 'ns', ns, mount: -1, task: -1, pidns: -1, linkHandle: -1, entry: '',
       uid: 0, gid: 0, ownerTask: -1, mode: 0o444, immutable: true, opath: false, read: true, write: false });
-    return OK;
+    return { ns: String(ns) };
   };
   const inMyUserns = (x: number) => userWithin(s, x, c.userns);
   switch (request) {
@@ -542,7 +547,7 @@ export function specStep(s: SState, op: Op): Outcome {
       const old = fds.get(op.as);
       if (old !== undefined) fds.set(hiddenName(fds, op.as), old);
       fds.set(op.as, hi);
-      return OK;
+      return handleOutcome(s.handles[hi]!);
     }
     case 'pidfd': {
       if (!s.profile.pidfd) return E('ENOSYS');
