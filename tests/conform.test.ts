@@ -27,10 +27,11 @@ describe('outcome comparison', () => {
     expect(compareOutcomes(nsid, { ns: '6' }, {}, b)).toBe('ns');
   });
 
-  it('errno, value and names must be equal; the fd an open reports is not compared', () => {
+  it('errno, value, names and the namespace an open names must all agree', () => {
     const b = new Bijection();
     const open: Op = { op: 'open', task: 'init', path: '/proc/init/ns/net', fd: 'f' };
-    expect(compareOutcomes(open, {}, { ns: '123' }, b)).toBe('');
+    expect(compareOutcomes(open, {}, { ns: '123' }, b)).not.toBe('');
+    expect(compareOutcomes(open, { ns: '5' }, { ns: '123' }, b)).toBe('');
     expect(compareOutcomes(open, { errno: 'EACCES' }, { errno: 'ENOENT' }, b)).toBe('errno');
     const rd: Op = { op: 'readdir', task: 'init', path: '/proc/init/ns' };
     expect(compareOutcomes(rd, { names: ['net', 'uts'] }, { names: ['uts', 'net'] }, b)).toBe('names');
