@@ -23,7 +23,7 @@ const K_PID = 0, K_PROXY = 1, K_NS = 2, K_FILE = 3, K_DENTRY = 4, K_INODE = 5, K
 const K_SNS = 7, K_HANDLE = 8, K_SMOUNT = 9;
 const NKINDS = 10;
 
-const NS_KIND_IDX = new Map<string, number>(NS_KINDS.map((k, i) => [k, i]));
+const NS_KIND_IDX: Record<string, number> = Object.fromEntries(NS_KINDS.map((k, i) => [k, i]));
 const ENTRY_IDX = new Map<string, number>(ENTRY_NAMES.map((e, i) => [e, i]));
 const HANDLE_KIND: Record<string, number> = { ns: 0, reg: 1, dir: 2, pidfd: 3, link: 4 };
 
@@ -88,6 +88,12 @@ export function strHash(s: string): number {
 }
 
 const entryCode = (e: string): number => (e === '' ? -1 : (ENTRY_IDX.get(e) ?? strHash(e)));
+
+const IDENTITY: number[][] = [];
+/** [0, 1, .., n-1], shared (callers do not mutate it). */
+function identity(n: number): number[] {
+  return (IDENTITY[n] ??= Array.from({ length: n }, (_, i) => i));
+}
 
 /** Mixes a value into a running 32-bit hash (murmur3 body step). */
 function mix(h: number, v: number): number {
@@ -231,8 +237,8 @@ export class KeyEncoder {
   private taskOrder(): number[] {
     const sim = this.sim;
     const nt = sim.tasks.length;
+    if (!this.symmetry || nt <= 2) return identity(nt);
     const idx = Array.from({ length: nt }, (_, i) => i);
-    if (!this.symmetry || nt <= 2) return idx;
     const c0 = new Int32Array(nt);
     for (let i = 0; i < nt; i++) {
       const t = sim.tasks[i]!;
@@ -400,7 +406,7 @@ export class KeyEncoder {
         }
         case K_NS: {
           const n = sim.ns[i]!;
-          this.push(NS_KIND_IDX.get(n.kind)!); this.push(n.count); this.push(n.freed ? 1 : 0);
+          this.push(NS_KIND_IDX[n.kind]!); this.push(n.count); this.push(n.freed ? 1 : 0);
           this.ref(K_NS, n.owner); this.ref(K_NS, n.parent); this.push(n.level); this.push(this.task(n.reaper));
           this.push(n.ownerUid); this.ref(K_INODE, n.inode); this.ref(K_DENTRY, n.stashed);
           this.push(n.mounts.length);
@@ -434,7 +440,7 @@ export class KeyEncoder {
         }
         case K_SNS: {
           const n = spec.ns[i]!;
-          this.push(NS_KIND_IDX.get(n.kind)!); this.ref(K_SNS, n.owner); this.ref(K_SNS, n.parent); this.push(n.level);
+          this.push(NS_KIND_IDX[n.kind]!); this.ref(K_SNS, n.owner); this.ref(K_SNS, n.parent); this.push(n.level);
           this.push(this.specTaskLabel(n.reaper)); this.push(n.ownerUid);
           this.push(n.mounts.length);
           for (const m of n.mounts) this.ref(K_SMOUNT, m);
@@ -498,21 +504,22 @@ export class KeyEncoder {
 
   /** The refinement's sim↔spec namespace pairs, by label (-2: the partner is unreachable). */
   private bijection(c: Checker): void {
-    const priv = c as unknown as { simToSpec: Map<string, string>; specToSim: Map<string, string> };
-    for (let l = 0; l < this.counts[K_NS]!; l++) {
-      const p = priv.simToSpec.get(String(this.origOf[K_NS]![l]!));
-      this.push(this.partner(p, K_SNS));
+    const priv = c as unknown as { simToSpec: Map<string, string> };
+    const ls = this.labels[K_NS]!;
+    const lp = this.labels[K_SNS]!;
+    const pairs: number[] = [];
+    for (const [simId, specId] of priv.simToSpec) {
+      const a = ls[Number(simId)]!;
+      const b = lp[Number(specId)]!;
+      if (a < 0 && b < 0) continue; // both unreachable: no op can name either again
+      pairs.push(a < 0 ? -2 : a, b < 0 ? -2 : b);
     }
-    for (let l = 0; l < this.counts[K_SNS]!; l++) {
-      const p = priv.specToSim.get(String(this.origOf[K_SNS]![l]!));
-      this.push(this.partner(p, K_NS));
-    }
-  }
-
-  private partner(id: string | undefined, kind: number): number {
-    if (id === undefined) return -1;
-    const l = this.labels[kind]![Number(id)];
-    return l === undefined || l < 0 ? -2 : l;
+    // a bijection: sorting the pairs by (sim label, spec label) makes the list canonical
+    const n = pairs.length >> 1;
+    const order = Array.from({ length: n }, (_, i) => i);
+    order.sort((x, y) => (pairs[2 * x]! - pairs[2 * y]!) || (pairs[2 * x + 1]! - pairs[2 * y + 1]!));
+    this.push(n);
+    for (const i of order) { this.push(pairs[2 * i]!); this.push(pairs[2 * i + 1]!); }
   }
 
   /** For each labelled mount namespace (in label order): its rank in creation order. */

@@ -45,6 +45,7 @@ export function naiveExplore(profile: Profile, bounds: Partial<Bounds>, depth: n
   for (let d = 0; d < depth && frontier.length > 0 && seen.size < maxStates; d++) {
     const next: Node[] = [];
     for (const n of frontier) {
+      if (seen.size >= maxStates) break;
       for (const op of ctx.alphabet.enumerate(n.c.spec, n.names)) {
         transitions++;
         const c = fastClone(n.c);
@@ -57,7 +58,7 @@ export function naiveExplore(profile: Profile, bounds: Partial<Bounds>, depth: n
         if (!keyLast && d === depth - 1) continue;
         const child: Node = { c, names: bindNames(n.names, op, r.spec), ops: [...n.ops, op] };
         const key = rawKey(child);
-        if (seen.has(key)) continue;
+        if (seen.has(key) || seen.size >= maxStates) continue;
         seen.set(key, d + 1);
         keyChars += key.length;
         next.push(child);
