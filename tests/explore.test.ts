@@ -12,7 +12,8 @@ import { violationKey } from '../properties/harness.ts';
 import { check } from '../properties/random.ts';
 import { counterexampleTrace } from '../properties/counterexample.ts';
 import { replayModel } from '../properties/replay.ts';
-import { explore, exploreSync } from '../explore/index.ts';
+import { explore, exploreBounds, exploreSync } from '../explore/index.ts';
+import { activate } from '../model/mutants/index.ts';
 import { collisionProbability, FingerprintSet } from '../explore/fingerprint.ts';
 import { KeyEncoder } from '../explore/key.ts';
 import { Checker } from '../properties/harness.ts';
@@ -43,6 +44,21 @@ describe('explore', () => {
     const plain = exploreSync(v30, { depth: 3, bounds: TINY, symmetry: false });
     const brute3 = naiveExplore(v30, TINY, 3, Infinity, false);
     expect(lengths(plain.violations.map((v) => [v.key, v.ops]))).toEqual(lengths(brute3.violations));
+  }, 30_000);
+
+  it('agrees with brute force on v6.18 mutants (mount names, fd names, refcounts)', () => {
+    const bounds: Partial<Bounds> = { ops: ['spawn', 'open', 'close', 'dup', 'bind', 'umount'], entries: ['net'] };
+    for (const m of ['umount-ignores-busy', 'dup-no-get-file']) {
+      activate(m);
+      try {
+        const brute = naiveExplore(v618, exploreBounds(v618, bounds), 3, Infinity, false);
+        const r = exploreSync(v618, { depth: 3, bounds });
+        expect(brute.violations.size).toBeGreaterThan(0);
+        expect(new Map(r.violations.map((v) => [v.key, v.ops.length]))).toEqual(new Map([...brute.violations].map(([k, o]) => [k, o.length])));
+      } finally {
+        activate(null);
+      }
+    }
   }, 30_000);
 
   it('finds the v3.0 ptrace bypass no longer than check shrinks to, and it replays to the same violation', () => {
@@ -76,8 +92,9 @@ describe('explore', () => {
   });
 
   it('exact keys and fingerprints count the same states', () => {
-    const a = exploreSync(v618, { depth: 2, bounds: { ops: ['spawn', 'unshare', 'open', 'close', 'exit', 'reap'] } });
-    const b = exploreSync(v618, { depth: 2, bounds: { ops: ['spawn', 'unshare', 'open', 'close', 'exit', 'reap'] }, exact: true });
+    const bounds: Partial<Bounds> = { ops: ['spawn', 'unshare', 'open', 'close', 'exit', 'reap'], entries: ['net', 'user'] };
+    const a = exploreSync(v618, { depth: 2, bounds });
+    const b = exploreSync(v618, { depth: 2, bounds, exact: true });
     expect(b.distinctStates).toBe(a.distinctStates);
     expect(b.collisionProbability).toBe(0);
     expect(a.bytesPerState).toBeLessThanOrEqual(32);
