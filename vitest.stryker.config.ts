@@ -1,0 +1,11 @@
+// The vitest configuration Stryker runs (npm run mutation): only the fast suites that kill
+// model mutations (scenario replays, spec rules, short lockstep checks of every clean profile).
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['tests/scenarios.test.ts', 'tests/spec-rules.test.ts', 'tests/mutants.test.ts', 'tests/lifecycle.test.ts'],
+    env: { PROCNS_STRYKER: '1' },
+    testTimeout: 60_000,
+  },
+});
