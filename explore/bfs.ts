@@ -76,8 +76,8 @@ export class SearchCtx {
     return { c: new Checker(this.profile, this.ignore.size ? { ignore: this.ignore } : {}), names: NO_NAMES, ops: [] };
   }
 
-  /** Encodes a node's canonical key and leaves its fingerprint in `fp`. */
-  key(n: Node): void {
+  /** Encodes a state's canonical key and leaves its fingerprint in `fp`. */
+  key(n: { c: Checker; names: Names }): void {
     this.encoder.encode(n.c, n.names);
     this.encoder.fingerprint(this.fp);
   }
@@ -85,12 +85,13 @@ export class SearchCtx {
 
 /**
  * Every successor of `node`, in the alphabet's order: `onState` for a successor that breaks
- * nothing (with its key already encoded in ctx), `onViolation` for one that breaks a property
+ * nothing (with its key already encoded in ctx; `child()` builds the node, op path included,
+ * only for the successors a caller keeps), `onViolation` for one that breaks a property
  * (masked ones are dropped: they are neither reported nor expanded). Returns the op count.
  */
 export function expand(
   ctx: SearchCtx, node: Node,
-  onState: (child: Node) => void,
+  onState: (child: () => Node) => void,
   onViolation: (key: string, property: string, detail: string, ops: Op[]) => void,
 ): number {
   const ops = ctx.alphabet.enumerate(node.c.spec, node.names);
@@ -104,9 +105,9 @@ export function expand(
       }
       continue;
     }
-    const child: Node = { c, names: bindNames(node.names, op, r.spec), ops: [...node.ops, op] };
-    ctx.key(child);
-    onState(child);
+    const st = { c, names: bindNames(node.names, op, r.spec) };
+    ctx.key(st);
+    onState(() => ({ c: st.c, names: st.names, ops: [...node.ops, op] }));
   }
   return ops.length;
 }
@@ -195,7 +196,7 @@ export function expandChunk(ctx: SearchCtx, nodes: Node[], visited: { has(hi: nu
       if (local.has(k)) return;
       local.add(k);
       fps.push(hi, lo);
-      if (!last) out.push(toWire(child)); // the last level is counted, never expanded
+      if (!last) out.push(toWire(child())); // the last level is counted, never expanded
     }, (key, property, detail, ops) => {
       if (seenKeys.has(key)) return;
       seenKeys.add(key);

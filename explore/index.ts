@@ -218,7 +218,7 @@ export function exploreSync(profile: Profile, opts: ExploreOptions = {}): Explor
       run.transitions += expand(ctx, frontier[i]!, (child) => {
         if (stop || !visit()) return;
         found++;
-        if (!last) next.push(child);
+        if (!last) next.push(child());
         if (!run.added(depth + 1)) stop = true;
       }, (key, property, detail, ops) => run.violation({ key, property, detail, ops }));
       frontier[i] = null as unknown as Node; // expanded: let it go

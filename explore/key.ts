@@ -504,38 +504,55 @@ export class KeyEncoder {
 
   /** The refinement's sim↔spec namespace pairs, by label (-2: the partner is unreachable). */
   private bijection(c: Checker): void {
-    const priv = c as unknown as { simToSpec: Map<string, string> };
+    const map = (c as unknown as { simToSpec: Map<string, string> }).simToSpec;
     const ls = this.labels[K_NS]!;
     const lp = this.labels[K_SNS]!;
-    const pairs: number[] = [];
-    for (const [simId, specId] of priv.simToSpec) {
+    const start = this.n;
+    this.push(0);
+    let n = 0;
+    for (const [simId, specId] of map) {
       const a = ls[Number(simId)]!;
       const b = lp[Number(specId)]!;
       if (a < 0 && b < 0) continue; // both unreachable: no op can name either again
-      pairs.push(a < 0 ? -2 : a, b < 0 ? -2 : b);
+      this.push(a < 0 ? -2 : a);
+      this.push(b < 0 ? -2 : b);
+      n++;
     }
-    // a bijection: sorting the pairs by (sim label, spec label) makes the list canonical
-    const n = pairs.length >> 1;
-    const order = Array.from({ length: n }, (_, i) => i);
-    order.sort((x, y) => (pairs[2 * x]! - pairs[2 * y]!) || (pairs[2 * x + 1]! - pairs[2 * y + 1]!));
-    this.push(n);
-    for (const i of order) { this.push(pairs[2 * i]!); this.push(pairs[2 * i + 1]!); }
+    this.buf[start] = n;
+    // a bijection: sorted by (sim label, spec label) the list is canonical (insertion sort: short)
+    const b = this.buf;
+    for (let i = 1; i < n; i++) {
+      const x = b[start + 1 + 2 * i]!;
+      const y = b[start + 2 + 2 * i]!;
+      let j = i - 1;
+      while (j >= 0 && (b[start + 1 + 2 * j]! > x || (b[start + 1 + 2 * j] === x && b[start + 2 + 2 * j]! > y))) {
+        b[start + 3 + 2 * j] = b[start + 1 + 2 * j]!;
+        b[start + 4 + 2 * j] = b[start + 2 + 2 * j]!;
+        j--;
+      }
+      b[start + 3 + 2 * j] = x;
+      b[start + 4 + 2 * j] = y;
+    }
   }
 
   /** For each labelled mount namespace (in label order): its rank in creation order. */
   private mntRanks(kind: number, isMnt: (i: number) => boolean): void {
+    const origOf = this.origOf[kind]!;
+    const count = this.counts[kind]!;
+    let m = 0;
+    for (let l = 0; l < count; l++) if (isMnt(origOf[l]!)) m++;
+    this.push(m);
+    if (m < 2) return;
     const origs: number[] = [];
-    for (let l = 0; l < this.counts[kind]!; l++) {
-      const o = this.origOf[kind]![l]!;
-      if (isMnt(o)) origs.push(o);
+    for (let l = 0; l < count; l++) if (isMnt(origOf[l]!)) origs.push(origOf[l]!);
+    for (const o of origs) {
+      let rank = 0;
+      for (const p of origs) if (p < o) rank++;
+      this.push(rank);
     }
-    this.push(origs.length);
-    if (origs.length < 2) return;
-    const sorted = origs.slice().sort((a, b) => a - b);
-    for (const o of origs) this.push(sorted.indexOf(o));
   }
 
-  /** 64-bit fingerprint of buf[0..n) as two 32-bit halves (two murmur3 lanes, different seeds). */
+  /** 64-bit fingerprint of buf[0..n) as two 32-bit halves (a murmur3 lane and a multiply-rotate lane, each finalised). */
   fingerprint(out: Uint32Array): void {
     let h1 = 0x9747b28c | 0;
     let h2 = 0x5bd1e995 | 0;
@@ -543,8 +560,8 @@ export class KeyEncoder {
     for (let i = 0; i < this.n; i++) {
       const v = b[i]!;
       h1 = mix(h1, v);
-      h2 = mix(h2, v ^ 0x2545f491);
-      h2 = Math.imul(h2 ^ (h2 >>> 15), 0x2c1b3c6d);
+      h2 = Math.imul(h2 ^ v, 0x9e3779b1); // an FxHash-style lane, independent of murmur's
+      h2 = (h2 << 13) | (h2 >>> 19);
     }
     h1 = fmix(h1 ^ this.n);
     h2 = fmix(h2 ^ Math.imul(this.n, 0x68e31da4));
