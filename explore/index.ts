@@ -12,6 +12,7 @@ import { activeMutants } from '../model/kernel/mutant-hooks.ts';
 import { expand, SearchCtx, toWire } from './bfs.ts';
 import type { ChunkResult, FoundViolation, Node, WireNode, WorkerSetup } from './bfs.ts';
 import { collisionProbability, FingerprintSet } from './fingerprint.ts';
+import { keyWarnings } from './key.ts';
 
 export interface Progress {
   /** The level being expanded (its states are at this depth). */
@@ -67,6 +68,8 @@ export interface ExploreResult {
   /** Extension: what stopped an incomplete search ('max-states' | 'max-memory'). */
   stoppedBy?: string;
   depthBound: number;
+  /** Extension: loud warnings of the key encoder (a model field it does not know, see README). */
+  warnings: string[];
   workers: number;
   exact: boolean;
   symmetry: boolean;
@@ -183,7 +186,7 @@ class Run {
       violations: this.found.map(({ key, property, detail, ops }) => ({ property, detail, ops, key })),
       fixpoint: fixpoint && this.stoppedBy === '',
       ...(this.stoppedBy ? { stoppedBy: this.stoppedBy } : {}),
-      depthBound: this.depthBound, workers, exact, symmetry: opts.symmetry ?? true, bounds,
+      depthBound: this.depthBound, warnings: keyWarnings.filter((w) => w.includes('WARNING')), workers, exact, symmetry: opts.symmetry ?? true, bounds,
     };
   }
 }
@@ -265,6 +268,7 @@ async function exploreParallel(profile: Profile, opts: ExploreOptions, nWorkers:
         done += chunks[k]!.length;
         run.transitions += r.transitions;
         for (const v of r.violations) run.violation(v);
+        for (const w of (r as ChunkResult & { warnings?: string[] }).warnings ?? []) if (!keyWarnings.includes(w)) keyWarnings.push(w);
         for (let j = 0; j < r.fps.length >> 1 && !stop; j++) {
           if (!fps.add(r.fps[2 * j]!, r.fps[2 * j + 1]!)) continue;
           found++;

@@ -5,6 +5,7 @@ import { activate } from '../model/mutants/index.ts';
 import { expandChunk, fromWire, profileOf, SearchCtx } from './bfs.ts';
 import type { WireNode, WorkerSetup } from './bfs.ts';
 import { FingerprintSet } from './fingerprint.ts';
+import { keyWarnings } from './key.ts';
 
 let ctx: SearchCtx | null = null;
 let ignore: ReadonlySet<string> = new Set();
@@ -22,5 +23,5 @@ parentPort!.on('message', (m: Msg) => {
   const c = ctx!;
   const nodes = m.nodes.map((w) => fromWire(w, c.profile, ignore));
   const r = expandChunk(c, nodes, FingerprintSet.view(m.table), m.last);
-  parentPort!.postMessage({ type: 'result', id: m.id, ...r });
+  parentPort!.postMessage({ type: 'result', id: m.id, ...r, warnings: keyWarnings });
 });
