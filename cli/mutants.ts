@@ -13,7 +13,7 @@ import type { Profile } from '../model/profiles.ts';
 import { getProfile } from '../model/profiles.ts';
 import type { Mutant } from '../model/mutants/index.ts';
 import { MUTANTS, NOT_EXPRESSIBLE, activate, findMutant } from '../model/mutants/index.ts';
-import { Alphabet, NO_NAMES, bindNames } from '../properties/alphabet.ts';
+import { Alphabet, DEFAULT_BOUNDS, NO_NAMES, bindNames } from '../properties/alphabet.ts';
 import type { Bounds, Names } from '../properties/alphabet.ts';
 import { play, runArbitrary } from '../properties/random.ts';
 import { minimize, runOps } from '../properties/shrink.ts';
@@ -58,8 +58,9 @@ export interface RandomOpts { seed: number; runs: number; maxOps: number; rounds
 export interface ExploreOpts { depth: number; maxStates: number }
 
 /** The alphabet bounds of a catalog entry. */
-function boundsOf(m: Mutant): Partial<Bounds> {
-  return m.bounds as Partial<Bounds>;
+function boundsOf(m: Mutant): Bounds {
+  // resolved in full: explore's defaults for missing fields differ from random checking's
+  return { ...DEFAULT_BOUNDS, ...(m.bounds as Partial<Bounds>) };
 }
 
 function profileOf(m: Mutant): Profile {

@@ -55,10 +55,11 @@ const PROC_DIR_OPS = ['spawn', 'cred', 'open', 'readdir', 'stat'];
 const SETNS_OPS = ['spawn', 'unshare', 'open', 'pidfd', 'setns', 'close'];
 const SETNS_CRED_OPS = ['spawn', 'cred', 'open', 'pidfd', 'setns'];
 const MOUNT_OPS = ['spawn', 'open', 'close', 'bind', 'umount', 'unshare'];
-const small = { maxTasks: 2, maxFds: 3, maxNsNames: 2, mounts: ['@m1'] } as const;
 const FEW_ENTRIES = ['net', 'user', 'bogus'];
 const FLAGS = [[], ['O_PATH'], ['O_RDWR']];
 const CREDS = [{ uid: 1000 }, { caps: [] }, { dumpable: false }];
+/** Every field set, so that both engines search the same alphabet (explore has its own defaults). */
+const small = { maxTasks: 2, maxFds: 3, maxNsNames: 2, mounts: ['@m1'], flagSets: [[], ['O_PATH']], creds: CREDS } as const;
 
 export const MUTANTS: readonly Mutant[] = [
   // ---- history ----
