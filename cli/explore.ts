@@ -119,7 +119,7 @@ export async function runExplore(o: ExploreCliOptions): Promise<number> {
   for (const v of r.violations) {
     const origin = { engine: 'explore', depth: r.depthBound, ...(o.mutant ? { mutant: o.mutant } : {}) };
     const trace = counterexampleTrace(profile, v.ops, v.property, v.detail, origin);
-    const slug = v.key.replace(/[()]/g, '-').replace(/-$/, '');
+    const slug = v.key.replace(/[^A-Za-z0-9.]+/g, '-').replace(/-$/, '');
     const dir = o.out ?? 'procns-out';
     const traceFile = join(dir, `explore-${profile.name}${o.mutant ? `-${o.mutant}` : ''}-${slug}.json`);
     mkdirSync(dir, { recursive: true });
