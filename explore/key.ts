@@ -504,7 +504,7 @@ export class KeyEncoder {
 
   /** The refinement's sim↔spec namespace pairs, by label (-2: the partner is unreachable). */
   private bijection(c: Checker): void {
-    const map = (c as unknown as { simToSpec: Map<string, string> }).simToSpec;
+    const map = c.renaming();
     const ls = this.labels[K_NS]!;
     const lp = this.labels[K_SNS]!;
     const start = this.n;

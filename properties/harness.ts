@@ -54,24 +54,55 @@ export class Checker {
   private readonly checkInvariants: boolean;
   private readonly ignore: ReadonlySet<string>;
 
-  constructor(profile: Profile, opts: CheckerOptions = {}) {
+  constructor(profile: Profile, opts: CheckerOptions = {}, from?: Checker | CheckerSnapshot) {
     this.profile = profile;
-    this.spec = SPEC.init(profile);
-    this.sim = SIM.init(profile);
     this.checkInvariants = opts.invariants ?? true;
     this.ignore = opts.ignore ?? new Set();
+    if (from instanceof Checker) {
+      // a copy: the states are cloned, not built anew (the exhaustive search's hot path)
+      this.spec = SPEC.clone(from.spec);
+      this.sim = SIM.clone(from.sim);
+      this.steps = from.steps;
+      for (const [k, v] of from.names) this.names.set(k, v);
+      for (const [k, v] of from.simToSpec) this.simToSpec.set(k, v);
+      for (const [k, v] of from.specToSim) this.specToSim.set(k, v);
+    } else if (from) {
+      this.spec = from.spec;
+      this.spec.profile = profile;
+      this.sim = from.sim;
+      this.sim.profile = profile;
+      this.steps = from.steps;
+      for (const [k, v] of from.names) this.names.set(k, v);
+      for (const [k, v] of from.simToSpec) this.simToSpec.set(k, v);
+      for (const [k, v] of from.specToSim) this.specToSim.set(k, v);
+    } else {
+      this.spec = SPEC.init(profile);
+      this.sim = SIM.init(profile);
+    }
   }
 
   /** An independent copy (for engines that branch: exhaustive search). */
   clone(): Checker {
-    const c = new Checker(this.profile, { invariants: this.checkInvariants, ignore: this.ignore });
-    c.spec = SPEC.clone(this.spec);
-    c.sim = SIM.clone(this.sim);
-    c.steps = this.steps;
-    for (const [k, v] of this.names) c.names.set(k, v);
-    for (const [k, v] of this.simToSpec) c.simToSpec.set(k, v);
-    for (const [k, v] of this.specToSim) c.specToSim.set(k, v);
-    return c;
+    return new Checker(this.profile, { invariants: this.checkInvariants, ignore: this.ignore }, this);
+  }
+
+  /** The checker as plain data, for worker_threads' structured clone (the profile travels by name). */
+  snapshot(): CheckerSnapshot {
+    return {
+      spec: { ...this.spec, profile: undefined as unknown as Profile },
+      sim: { ...this.sim, profile: undefined as unknown as Profile },
+      steps: this.steps, names: [...this.names], simToSpec: [...this.simToSpec], specToSim: [...this.specToSim],
+    };
+  }
+
+  /** A checker from a snapshot (which it takes over). */
+  static restore(w: CheckerSnapshot, profile: Profile, opts: CheckerOptions = {}): Checker {
+    return new Checker(profile, opts, w);
+  }
+
+  /** The namespace renaming learnt so far (sim identity → spec identity), for state keys. */
+  renaming(): ReadonlyMap<string, string> {
+    return this.simToSpec;
   }
 
   /** The identity a level gives to a namespace name, or undefined. */
@@ -200,6 +231,16 @@ export class Checker {
     }
     return '';
   }
+}
+
+/** A Checker as plain data (see Checker.snapshot). */
+export interface CheckerSnapshot {
+  spec: SState;
+  sim: KState;
+  steps: number;
+  names: [string, [string, string]][];
+  simToSpec: [string, string][];
+  specToSim: [string, string][];
 }
 
 interface PreFacts {
