@@ -11,6 +11,7 @@ import { mdTable, writeReport } from '../reports/writers.ts';
 import { explore, exploreBounds, exploreDepth } from '../explore/index.ts';
 import type { ExploreOptions, ExploreResult, Progress } from '../explore/index.ts';
 import { keyWarnings } from '../explore/key.ts';
+import { LifecycleTracker, coverageJson, coverageLines, coverageMarkdown } from '../model/lifecycle/index.ts';
 import { EXIT, UsageError, intOpt, printJson, profileOpt, say } from './common.ts';
 
 export interface ExploreCliOptions {
@@ -98,11 +99,14 @@ export async function runExplore(o: ExploreCliOptions): Promise<number> {
     workers = 1;
   }
   const pp = o.json ? null : progressPrinter();
+  // lifecycle coverage of every explored transition (the one-thread engine observes them)
+  const tracker = workers === 1 ? new LifecycleTracker(profile) : null;
+  if (!tracker) notes.push('lifecycle coverage is measured with --workers 1 only');
   activate(o.mutant ?? null);
   let r: ExploreResult;
   try {
     r = await explore(profile, {
-      depth, workers, exact, symmetry, bounds,
+      depth, workers, exact, symmetry, bounds, ...(tracker ? { lifecycle: tracker } : {}),
       ...(maxStates !== undefined ? { maxStates } : {}), ...(maxMemoryMb !== undefined ? { maxMemoryMb } : {}),
       ...(pp ? { onProgress: pp.onProgress } : {}),
     });
@@ -127,7 +131,9 @@ export async function runExplore(o: ExploreCliOptions): Promise<number> {
     violations.push({ property: v.property, key: v.key, detail: v.detail, steps: v.ops.length, traceFile,
       replay: `procns replay ${traceFile} --backend sim`, trace });
   }
-  const result = r.violations.length > 0 ? 'fail' : r.complete ? 'pass' : 'incomplete';
+  const lifecycle = tracker ? tracker.summary() : null;
+  const disagrees = lifecycle !== null && lifecycle.disagreements.length > 0;
+  const result = r.violations.length > 0 || disagrees ? 'fail' : r.complete ? 'pass' : 'incomplete';
   const doc: Record<string, unknown> = {
     command: 'explore', profile: profile.name, ...(o.mutant ? { mutant: o.mutant } : {}), result,
     complete: r.complete, ...(r.stoppedBy ? { stoppedBy: r.stoppedBy } : {}), fixpoint: r.fixpoint,
@@ -135,7 +141,7 @@ export async function runExplore(o: ExploreCliOptions): Promise<number> {
     statesPerDepth: r.statesPerDepth, ms: Math.round(r.ms), statesPerSecond, transitionsPerSecond,
     bytesPerState: Number(r.bytesPerState.toFixed(2)), collisionProbability: r.collisionProbability,
     workers: r.workers, exact: r.exact, symmetry: r.symmetry, bounds: r.bounds,
-    violations, ...(loud.length ? { warnings: loud } : {}),
+    violations, ...(loud.length ? { warnings: loud } : {}), ...(lifecycle ? { lifecycle: coverageJson(lifecycle) } : {}),
   };
   if (o.report) {
     const md = [
@@ -143,6 +149,7 @@ export async function runExplore(o: ExploreCliOptions): Promise<number> {
       mdTable(['depth bound', 'distinct states', 'transitions', 'states/s', 'bytes/state', 'collision probability', 'result'],
         [[r.depthBound, r.distinctStates, r.transitions, statesPerSecond, r.bytesPerState.toFixed(1), r.collisionProbability.toExponential(2), result]]), '',
       '## States per depth', '', mdTable(['depth', 'new distinct states'], r.statesPerDepth.map((n, d) => [d, n])), '',
+      ...(lifecycle ? ['', ...coverageMarkdown(lifecycle, mdTable)] : []),
       ...(violations.length ? ['## Violations (shortest trace each)', '',
         mdTable(['property', 'detail', 'steps', 'trace file'], violations.map((v) => [v.property, v.detail, v.steps, v.traceFile]))] : []),
     ].join('\n');
@@ -157,6 +164,7 @@ export async function runExplore(o: ExploreCliOptions): Promise<number> {
     say(`  states per depth: ${r.statesPerDepth.map((n, d) => `${d}:${n}`).join(' ')}${r.fixpoint ? ' (fixpoint: nothing new beyond)' : ''}`);
     say(`  ${r.bytesPerState.toFixed(1)} bytes per stored state; ${r.exact ? 'exact keys, no collisions' : `fingerprint collision probability ${r.collisionProbability.toExponential(2)}`}`);
     if (!r.complete) say(`  INCOMPLETE: stopped by --${r.stoppedBy} (the statistics are partial)`);
+    if (lifecycle) for (const line of coverageLines(lifecycle)) say(line);
     if (violations.length === 0) {
       say(r.complete ? `  result: PASS (no invariant or refinement breaks within depth ${r.depthBound} and the bounds)` : '  result: no violation found before the bound (exit 3)');
     } else {

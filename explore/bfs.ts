@@ -10,6 +10,7 @@ import type { Bounds, Names } from '../properties/alphabet.ts';
 import { Checker, violationKey } from '../properties/harness.ts';
 import type { CheckerSnapshot } from '../properties/harness.ts';
 import { KeyEncoder } from './key.ts';
+import type { LifecycleTracker } from '../model/lifecycle/index.ts';
 
 /** A state of the search and the shortest op path (in BFS order) that reached it. */
 export interface Node {
@@ -36,6 +37,8 @@ export class SearchCtx {
   readonly alphabet: Alphabet;
   readonly encoder: KeyEncoder;
   readonly fp = new Uint32Array(2);
+  /** Lifecycle coverage of every transition, when asked for (model/lifecycle). */
+  tracker: LifecycleTracker | null = null;
 
   constructor(readonly profile: Profile, bounds: Partial<Bounds>, readonly ignore: ReadonlySet<string>, symmetry: boolean) {
     this.alphabet = new Alphabet(profile, bounds);
@@ -68,6 +71,7 @@ export function expand(
   for (const op of ops) {
     const c = fastClone(node.c);
     const r = c.apply(op);
+    if (ctx.tracker && !r.violation) ctx.tracker.transition(node.c.sim, c.sim, op);
     if (r.violation) {
       if (!r.violation.masked) {
         const v = r.violation;

@@ -7,6 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Op } from '../model/types.ts';
 import type { Profile } from '../model/profiles.ts';
+import type { LifecycleTracker } from '../model/lifecycle/index.ts';
 import type { Bounds } from '../properties/alphabet.ts';
 import { activeMutants } from '../model/kernel/mutant-hooks.ts';
 import { expand, SearchCtx, toWire } from './bfs.ts';
@@ -40,6 +41,8 @@ export interface ExploreOptions {
   symmetry?: boolean;
   /** Extension: how often onProgress is called, in ms (default 2000). */
   progressMs?: number;
+  /** Extension: lifecycle coverage of every transition explored (one-thread engine only). */
+  lifecycle?: LifecycleTracker;
 }
 
 export interface ExploreViolation {
@@ -115,7 +118,7 @@ export function exploreDepth(profile: Profile): number {
 /** The exhaustive search. Always returns a Promise (worker threads answer asynchronously). */
 export function explore(profile: Profile, opts: ExploreOptions = {}): Promise<ExploreResult> {
   const workers = opts.workers ?? 1;
-  if (workers > 1 && !opts.exact) return exploreParallel(profile, opts, workers);
+  if (workers > 1 && !opts.exact && !opts.lifecycle) return exploreParallel(profile, opts, workers);
   return Promise.resolve(exploreSync(profile, opts));
 }
 
@@ -194,6 +197,7 @@ class Run {
 /** The one-thread search (also the engine of --exact). */
 export function exploreSync(profile: Profile, opts: ExploreOptions = {}): ExploreResult {
   const ctx = new SearchCtx(profile, exploreBounds(profile, opts.bounds), opts.ignore ?? new Set(), opts.symmetry ?? true);
+  ctx.tracker = opts.lifecycle ?? null;
   const run = new Run({ ...opts, depth: opts.depth ?? exploreDepth(profile) });
   const exact = opts.exact ?? false;
   const fps = exact ? null : new FingerprintSet(1 << 10);

@@ -7,7 +7,7 @@ import { LifecycleTracker } from './coverage.ts';
 
 export { LIFECYCLES, findLifecycle } from './machines.ts';
 export type { Edge, Lifecycle } from './machines.ts';
-export { LifecycleTracker, coverageLines, coverageMarkdown, edgeLabel } from './coverage.ts';
+export { LifecycleTracker, coverageJson, coverageLines, coverageMarkdown, edgeLabel } from './coverage.ts';
 export type { CoverageSummary, Disagreement, MachineCoverage } from './coverage.ts';
 export { project, moves, allowedTables, describeMove } from './projection.ts';
 
