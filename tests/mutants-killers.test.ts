@@ -13,7 +13,9 @@ const T: Record<string, Op[]> = {
     { op: 'open', task: 't1', path: '/proc/t1/ns/user', fd: 'f1' },
     { op: 'ioctl', task: 't1', fd: 'f1', request: 'NS_GET_USERNS', as: 'f2' },
     { op: 'ioctl', task: 't1', fd: 'f1', request: 'NS_GET_PARENT', as: 'f3' },
-    { op: 'ioctl', task: 'init', fd: 'f1', request: 'NS_GET_PARENT', as: 'f4' },
+    { op: 'open', task: 'init', path: '/proc/t1/ns/user', fd: 'f4' },
+    { op: 'ioctl', task: 'init', fd: 'f4', request: 'NS_GET_PARENT', as: 'f5' },
+    { op: 'ioctl', task: 'init', fd: 'f4', request: 'NS_GET_USERNS', as: 'f6' },
   ],
   // pidns_get_parent: the parent of a pid ns the caller is in is outside its active pid ns
   'NS_GET_PARENT of pid namespaces': [
