@@ -10,7 +10,7 @@ export default {
   mutate: ['model/kernel/**/*.ts'],
   coverageAnalysis: 'perTest',
   concurrency: 2,
-  timeoutMS: 10000,
+  timeoutMS: 2000,
   reporters: ['clear-text', 'progress', 'json'],
   jsonReporter: { fileName: 'procns-out/stryker/mutation.json' },
   incremental: true,
