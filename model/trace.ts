@@ -156,6 +156,16 @@ export function validateSteps(steps: unknown, extraTasks: readonly string[] = []
   return steps as Step[];
 }
 
+/** Whether ops form a well-formed trace (every name bound before use, every field typed). */
+export function wellFormed(ops: readonly unknown[]): boolean {
+  try {
+    validateSteps(ops);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Parses and validates a trace document (a JSON string or a parsed value). */
 export function parseTrace(text: string | unknown): Trace {
   let doc: unknown = text;

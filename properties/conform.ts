@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import type { Op, Outcome, Step, Trace } from '../model/types.ts';
 import { TRACE_FORMAT } from '../model/types.ts';
 import type { Profile } from '../model/profiles.ts';
-import { meets, validateSteps } from '../model/trace.ts';
+import { meets, wellFormed } from '../model/trace.ts';
 import { KernelBackend } from '../oracle/kernel.ts';
 import type { SState } from '../model/spec/state.ts';
 import { cloneSState, REAPED, RUNNING, S } from '../model/spec/state.ts';
@@ -187,15 +187,6 @@ export function divergenceKey(st: LockstepStep): string {
   const kind = (o: Outcome) => o.errno ?? 'ok';
   if (st.diff === 'invariant') return `${st.op.op}: model invariant ${st.violation?.split(':')[0] ?? ''}`;
   return `${st.op.op}: model ${kind(st.model)}, kernel ${kind(comparable(st.op, st.kernel))}${st.diff === 'errno' ? '' : ` (${st.diff})`}`;
-}
-
-function wellFormed(ops: readonly Op[]): boolean {
-  try {
-    validateSteps(ops);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**

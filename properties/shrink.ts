@@ -4,7 +4,7 @@
 // rename tasks, fds and namespaces in order of first use.
 import type { Op, Step } from '../model/types.ts';
 import type { Profile } from '../model/profiles.ts';
-import { validateSteps } from '../model/trace.ts';
+import { wellFormed } from '../model/trace.ts';
 import { Checker, violationKey } from './harness.ts';
 import type { Violation } from './harness.ts';
 
@@ -16,15 +16,6 @@ export function runOps(profile: Profile, ops: readonly Op[], ignore?: ReadonlySe
     if (r.violation) return { violation: r.violation.masked ? null : r.violation, checker };
   }
   return { violation: null, checker };
-}
-
-function wellFormed(ops: readonly Op[]): boolean {
-  try {
-    validateSteps(ops);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The shortest prefix that still fails, then greedy deletion (ddmin-style). */

@@ -6,7 +6,7 @@
 import { getShortestPaths } from 'xstate/graph';
 import type { Op, Trace } from '../types.ts';
 import type { Profile } from '../profiles.ts';
-import { validateSteps } from '../trace.ts';
+import { wellFormed } from '../trace.ts';
 import { Checker } from '../../properties/harness.ts';
 import { Alphabet, bindNames, NO_NAMES } from '../../properties/alphabet.ts';
 import type { Bounds, Names } from '../../properties/alphabet.ts';
@@ -74,15 +74,6 @@ function track(profile: Profile, ops: readonly Op[], hit: (key: string, step: nu
     prev = next;
   }
   return { violation: false, stoppedAt: -1 };
-}
-
-function wellFormed(ops: readonly Op[]): boolean {
-  try {
-    validateSteps(ops);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Whether `ops` make some object take exactly `key`'s move sequence, with no violation on the way. */
