@@ -147,7 +147,7 @@ export class Checker {
             if (!this.profile.magicLinks) f.gate = 'EPERM';
             else if (!nofollow) f.gate = 'EACCES';
           }
-          if (p.kind === P_NSENTRY && op.op !== 'readlink' && op.op !== 'bind') {
+          if (p.kind === P_NSENTRY && op.op !== 'readlink') {
             const simTask = this.sim.taskByName.get(p.task);
             if (simTask !== undefined) f.expectNs = currentNs(this.sim, simTask, p.name);
           }
