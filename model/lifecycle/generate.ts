@@ -1,6 +1,6 @@
 // Writes scenarios/generated/: one covering trace per statechart transition (see traces.ts).
 // Each transition is realised on the first profile of PREFERENCE that has it.
-// Run: npx tsx model/lifecycle/generate.ts [--runs N] [--check]   (--check: compare, write nothing)
+// Run: npx tsx model/lifecycle/generate.ts [--runs N=80000] [--check]   (--check: compare, write nothing)
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROFILES } from '../profiles.ts';
@@ -32,7 +32,7 @@ export function generateAll(runs: number): { files: Map<string, string>; missing
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const i = process.argv.indexOf('--runs');
-  const runs = i > 0 ? Number(process.argv[i + 1]) : 20_000;
+  const runs = i > 0 ? Number(process.argv[i + 1]) : 80_000;
   const t0 = performance.now();
   const { files, missing } = generateAll(runs);
   if (process.argv.includes('--check')) {

@@ -17,7 +17,7 @@ const MODERN: Op[][] = [
   [spawn('t1', 'init', ['net']), bind('init', '/proc/t1/ns/net', '@m1'), exit('t1')],
   [spawn('t1', 'init', ['net']), open('init', '/proc/t1/ns/net', 'f1'), open('t1', '/proc/init/ns/net', 'f2')],
   [open('init', '/proc/init/ns/mnt', 'f1'), spawn('t1', 'init', ['net']), spawn('t2', 'init', ['mnt']), bind('t2', '/proc/t1/ns/net', '@m1'), exit('t1')],
-  [spawn('t1', 'init', ['mnt']), spawn('t2', 'init', ['mnt']), bind('t1', '/proc/t2/ns/mnt', '@m1'), exit('t2')],
+  [spawn('t1', 'init', ['mnt']), spawn('t2', 'init', ['mnt', 'net']), bind('t1', '/proc/t2/ns/net', '@m1'), exit('t2')],
   [open('init', '/proc/init/ns/mnt', 'f1'), spawn('t1', 'init', ['mnt']), bind('t1', '/proc/t1/ns/net', '@m1'), open('t1', '@m1', 'f2'),
     spawn('t2', 't1'), { op: 'setns', task: 't2', fd: 'f1', nstype: 'mnt' }],
   [open('init', '/proc/init/ns/mnt', 'f1'), spawn('t1', 'init', ['mnt']), bind('t1', '/proc/t1/ns/net', '@m1'), open('t1', '@m1', 'f2'),
