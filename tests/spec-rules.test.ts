@@ -61,7 +61,15 @@ describe('model/spec/rules.ts', () => {
     for (const p of r.profiles) {
       const name = `${r.id} on ${p}: ${r.outcome}`;
       if (r.pending) {
-        it.skip(`${name} (pending: ${r.pending})`, () => {});
+        // a documented divergence: the model's answer is pinned, so that fixing the model
+        // (or breaking it further) shows up here and the rule loses its `pending` mark
+        it(`${r.id} on ${p}: pending (${r.pending}); the model answers ${String(r.modelSays)}`, () => {
+          const { spec, sim, violations, checker } = replay(r, p);
+          expect(r.modelSays, 'a pending rule says what the model answers').toBeDefined();
+          expect(met(r.modelSays!, sim, checker, 'sim'), `sim gave ${fmt(sim)}`).toBe(true);
+          expect(met(r.modelSays!, spec, checker, 'spec'), `spec gave ${fmt(spec)}`).toBe(true);
+          expect(violations).toEqual([]);
+        });
         continue;
       }
       it(name, () => {
