@@ -7,8 +7,10 @@ export interface Profile {
   readonly title: string;
   /** fs/proc/namespaces.c ns_entries[], in readdir order. */
   readonly entries: readonly EntryName[];
-  /** Namespace kinds that spawn/unshare may create (clone flags the model accepts). */
+  /** Namespace kinds that spawn (clone) may create. */
   readonly newnsKinds: readonly NsKind[];
+  /** Namespace kinds that unshare accepts (kernel/fork.c check_unshare_flags). */
+  readonly unshareKinds: readonly NsKind[];
   /** setns(2) exists (7b21fddd0876, v3.0). */
   readonly setns: boolean;
   /** kernel/nsproxy.c setns: global capable(CAP_SYS_ADMIN) checked before anything (v3.0..v3.7). */
@@ -42,7 +44,11 @@ const v30: Profile = {
   name: 'v3.0',
   title: 'Linux 3.0: setns + net/uts/ipc entries; proc inode per lookup, dentries cached with pid_dentry_operations',
   entries: ['net', 'uts', 'ipc'],
-  newnsKinds: ['net', 'uts', 'ipc'],
+  // clone: CLONE_NEWNS (2.4.19) and CLONE_NEWPID (2.6.24) exist, though 3.0 has no ns/mnt or
+  // ns/pid entry; CLONE_NEWUSER (2.6.23) is left out: the 3.0 user ns is not modelled
+  newnsKinds: ['net', 'uts', 'ipc', 'mnt', 'pid'],
+  // check_unshare_flags (3.0): NEWNS since 2.6.16, NEWUTS/NEWIPC/NEWNET; NEWPID only from 3.8
+  unshareKinds: ['net', 'uts', 'ipc', 'mnt'],
   setns: true,
   setnsCapFirst: true,
   magicLinks: false,
@@ -72,6 +78,7 @@ export const PROFILES: Record<ProfileName, Profile> = {
     title: 'Linux 3.8: magic symlinks (bf056bfa), one inode per namespace (98f842e675f9), mnt/pid/user entries, per-type install checks',
     entries: ['net', 'uts', 'ipc', 'pid', 'user', 'mnt'],
     newnsKinds: ['net', 'uts', 'ipc', 'pid', 'user', 'mnt'],
+    unshareKinds: ['net', 'uts', 'ipc', 'pid', 'user', 'mnt'],
     setnsCapFirst: false,
     magicLinks: true,
     procInodePerLookup: false,
@@ -85,6 +92,7 @@ export const PROFILES: Record<ProfileName, Profile> = {
     title: 'Linux 6.18: nsfs, ten entries, NS_GET_* ioctls and NS_GET_ID, pidfd setns',
     entries: ['net', 'uts', 'ipc', 'pid', 'pid_for_children', 'user', 'mnt', 'cgroup', 'time', 'time_for_children'],
     newnsKinds: ['net', 'uts', 'ipc', 'pid', 'user', 'mnt', 'cgroup', 'time'],
+    unshareKinds: ['net', 'uts', 'ipc', 'pid', 'user', 'mnt', 'cgroup', 'time'],
     setnsCapFirst: false,
     magicLinks: true,
     procInodePerLookup: false,

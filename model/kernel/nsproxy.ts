@@ -140,7 +140,7 @@ export function commit_creds(s: KState, t: Task, nc: NewCred): void {
 /** kernel/fork.c ksys_unshare for namespace flags: unshare_userns, unshare_nsproxy_namespaces. */
 export function sys_unshare(s: KState, task: number, kinds: readonly NsKind[]): Errno | '' {
   const t = s.tasks[task]!;
-  for (const k of kinds) if (!s.profile.newnsKinds.includes(k)) return 'EINVAL';
+  for (const k of kinds) if (!s.profile.unshareKinds.includes(k)) return 'EINVAL'; // check_unshare_flags
   let nc: NewCred | null = null;
   if (kinds.includes('user')) {
     const u = create_user_ns(s, t);

@@ -35,8 +35,10 @@ const ALL: readonly ProfileName[] = ['seed', 'v3.0', 'v3.8', 'v6.18'];
 const V30: readonly ProfileName[] = ['v3.0'];
 const CACHE: readonly ProfileName[] = ['v3.0'];
 const SETNS: readonly ProfileName[] = ['v3.0', 'v3.8', 'v6.18'];
-/** Profiles with user, pid and mount namespaces (v3.8+). */
+/** Profiles with user namespaces (v3.8+). */
 const USERNS: readonly ProfileName[] = ['v3.8', 'v6.18'];
+/** Profiles whose tasks can make mount and pid namespaces (clone flags older than the seed). */
+const MNTPID: readonly ProfileName[] = ['seed', 'v3.0', 'v3.8', 'v6.18'];
 
 /** Namespace: created in use, held only by fds / mounts / other namespaces, re-entered by setns, freed. */
 const NAMESPACE: LifecycleDef = {
@@ -56,10 +58,10 @@ const NAMESPACE: LifecycleDef = {
     { from: 'unborn', events: ['spawn', 'unshare'], to: 'freed', why: 'created, then dropped when the call fails later (copy_creds / copy_namespaces before alloc_pid ENOMEM or copy_pid_ns EINVAL)' },
     { from: 'inUse', events: ['exit', 'unshare'], to: 'held', why: 'the last task leaves (exit_task_namespaces, unshare) while something else pins it', profiles: SETNS },
     { from: 'inUse', events: ['setns'], to: 'held', why: 'the last task leaves by setns (switch_task_namespaces) while something else pins it', profiles: SETNS },
-    { from: 'inUse', events: ['reap'], to: 'held', why: 'a zombie\'s pid or cred was the last task use (release_task)', profiles: USERNS },
+    { from: 'inUse', events: ['reap'], to: 'held', why: 'a zombie\'s pid or cred was the last task use (release_task)', profiles: MNTPID },
     { from: 'inUse', events: ['exit', 'unshare'], to: 'freed', why: 'the last task leaves and nothing else pins it' },
     { from: 'inUse', events: ['setns'], to: 'freed', why: 'the last task leaves by setns and nothing else pins it', profiles: SETNS },
-    { from: 'inUse', events: ['reap'], to: 'freed', why: 'a zombie\'s pid or cred was the last use', profiles: USERNS },
+    { from: 'inUse', events: ['reap'], to: 'freed', why: 'a zombie\'s pid or cred was the last use', profiles: MNTPID },
     { from: 'inUse', events: ['exit', 'setns', 'unshare'], to: 'cached', why: 'the last task leaves; only a cached proc dentry of a task that still has its pid holds it', profiles: CACHE },
     { from: 'held', events: ['setns'], to: 'inUse', why: 're-entered: setns(2) through an fd or a pidfd', profiles: SETNS },
     { from: 'held', events: ['close', 'exit', 'umount', 'setns', 'unshare'], to: 'freed', why: 'the last fd is closed (also by exit), the last mount detached, or the namespace that pinned it freed', profiles: SETNS },
@@ -107,15 +109,15 @@ const MOUNT: LifecycleDef = {
   },
   rows: [
     { from: 'unborn', events: ['bind'], to: 'mounted', why: 'mount --bind' },
-    { from: 'unborn', events: ['spawn', 'unshare'], to: 'mounted', why: 'a new mount namespace copies the mount (copy_mnt_ns)', profiles: USERNS },
-    { from: 'unborn', events: ['spawn'], to: 'unmounted', why: 'copied into a new mount namespace by clone, then dropped when alloc_pid fails (ENOMEM)', profiles: USERNS },
+    { from: 'unborn', events: ['spawn', 'unshare'], to: 'mounted', why: 'a new mount namespace copies the mount (copy_mnt_ns)', profiles: MNTPID },
+    { from: 'unborn', events: ['spawn'], to: 'unmounted', why: 'copied into a new mount namespace by clone, then dropped when alloc_pid fails (ENOMEM)', profiles: MNTPID },
     { from: 'mounted', events: ['open'], to: 'busy', why: 'a file is opened through it' },
     { from: 'busy', events: ['close', 'exit'], to: 'mounted', why: 'the last file opened through it is closed' },
     { from: 'mounted', events: ['umount'], to: 'unmounted', why: 'umount2(2)' },
-    { from: 'mounted', events: ['exit', 'setns', 'unshare', 'close'], to: 'unmounted', why: 'its mount namespace is freed (put_mnt_ns → umount_tree)', profiles: USERNS },
-    { from: 'busy', events: ['exit', 'setns', 'unshare', 'close', 'umount'], to: 'detached', why: 'its mount namespace is freed while a file opened through it is open', profiles: USERNS },
-    { from: 'busy', events: ['exit'], to: 'unmounted', why: 'the file\'s holder and the namespace\'s last task go in the same exit', profiles: USERNS },
-    { from: 'detached', events: ['close', 'exit'], to: 'unmounted', why: 'the last file opened through it is closed (cleanup_mnt)', profiles: USERNS },
+    { from: 'mounted', events: ['exit', 'setns', 'unshare', 'close'], to: 'unmounted', why: 'its mount namespace is freed (put_mnt_ns → umount_tree)', profiles: MNTPID },
+    { from: 'busy', events: ['exit', 'setns', 'unshare', 'close', 'umount'], to: 'detached', why: 'its mount namespace is freed while a file opened through it is open', profiles: MNTPID },
+    { from: 'busy', events: ['exit'], to: 'unmounted', why: 'the file\'s holder and the namespace\'s last task go in the same exit', profiles: MNTPID },
+    { from: 'detached', events: ['close', 'exit'], to: 'unmounted', why: 'the last file opened through it is closed (cleanup_mnt)', profiles: MNTPID },
   ],
 };
 
@@ -140,10 +142,10 @@ const TASK: LifecycleDef = {
     { from: 'credChanged', events: ['cred'], to: 'running', why: 'the credentials are set back to init\'s (e.g. dumpable again)' },
     { from: 'running', events: ['exit'], to: 'zombie', why: 'exit(2), or killed with its pid namespace' },
     { from: 'credChanged', events: ['exit'], to: 'zombie', why: 'exit(2), or killed with its pid namespace' },
-    { from: 'running', events: ['exit'], to: 'reaped', why: 'killed and reaped with its pid namespace when its init exits (zap_pid_ns_processes)', profiles: USERNS },
-    { from: 'credChanged', events: ['exit'], to: 'reaped', why: 'killed and reaped with its pid namespace when its init exits', profiles: USERNS },
+    { from: 'running', events: ['exit'], to: 'reaped', why: 'killed and reaped with its pid namespace when its init exits (zap_pid_ns_processes)', profiles: MNTPID },
+    { from: 'credChanged', events: ['exit'], to: 'reaped', why: 'killed and reaped with its pid namespace when its init exits', profiles: MNTPID },
     { from: 'zombie', events: ['reap'], to: 'reaped', why: 'its parent waits for it' },
-    { from: 'zombie', events: ['exit'], to: 'reaped', why: 'its pid namespace\'s init exits and reaps it', profiles: USERNS },
+    { from: 'zombie', events: ['exit'], to: 'reaped', why: 'its pid namespace\'s init exits and reaps it', profiles: MNTPID },
   ],
 };
 

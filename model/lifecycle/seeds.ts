@@ -50,6 +50,6 @@ const V30: Op[][] = [
 /** The seeds that apply to a profile. */
 export function realiserSeeds(profile: Profile): Op[][] {
   if (profile.procInodePerLookup && profile.setns) return V30;
-  if (profile.newnsKinds.includes('mnt')) return MODERN;
+  if (profile.entries.includes('mnt')) return MODERN;
   return [];
 }

@@ -105,8 +105,6 @@ export const RULES: readonly Rule[] = [
     id: 'spawn.v30-mnt', op: 'spawn', profiles: OLD, when: 'newns: mnt (CLONE_NEWNS exists since 2.4.19; v3.0 just has no ns/mnt entry)',
     outcome: 'ok', cite: `${C.fork} (v3.0: CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWUSER are valid clone flags)`,
     witness: [spawn('a', 'init', ['mnt'])],
-    pending: 'model: profile v3.0 newnsKinds is net/uts/ipc only, so spawn/unshare of mnt (and pid, user) give EINVAL',
-    modelSays: 'EINVAL',
   },
   {
     id: 'spawn.user-from-child-userns', op: 'spawn', profiles: MODERN, when: 'newns includes user and the parent is in a child user ns (no uid_map is ever written, so its euid is unmapped)',
@@ -150,8 +148,6 @@ export const RULES: readonly Rule[] = [
     id: 'unshare.v30-mnt', op: 'unshare', profiles: OLD, when: 'newns: mnt on v3.0 (CLONE_NEWNS has been accepted by unshare since 2.6.16)',
     outcome: 'ok', cite: C.unshare,
     witness: [{ op: 'unshare', task: 'init', newns: ['mnt'] }],
-    pending: 'model: profile v3.0 newnsKinds is net/uts/ipc only, so unshare(mnt) gives EINVAL',
-    modelSays: 'EINVAL',
   },
   {
     id: 'unshare.user-from-child-userns', op: 'unshare', profiles: MODERN, when: 'newns includes user and the task is in a child user ns (unmapped euid)',

@@ -129,7 +129,7 @@ function spawn(s: SState, p: number, name: string, kinds: readonly NsKind[]): Ou
 
 function unshare(s: SState, ti: number, kinds: readonly NsKind[]): Outcome {
   const t = s.tasks[ti]!;
-  if (kinds.some((k) => !s.profile.newnsKinds.includes(k))) return E('EINVAL');
+  if (kinds.some((k) => !s.profile.unshareKinds.includes(k))) return E('EINVAL');
   const wantsUser = kinds.includes('user');
   if (wantsUser && t.userns !== 0) return E('EPERM');
   const others = kinds.filter((k) => k !== 'user');
