@@ -115,7 +115,8 @@ function checkExpect(i: number, op: string, e: unknown, sc: Scope): void {
     }
     if (k === 'names' && Array.isArray(v) && v.every((x) => typeof x === 'string')) continue;
     if (k === 'value' && (typeof v === 'number' || typeof v === 'boolean')) continue;
-    fail(i, op, `expect.${k}`, 'is not one of ok (boolean), errno (name), ns (name), names (list), value');
+    if (k === 'text' && typeof v === 'string') continue;
+    fail(i, op, `expect.${k}`, 'is not one of ok (boolean), errno (name), ns (name), names (list), value, text');
   }
 }
 
@@ -188,7 +189,7 @@ export function parseTrace(text: string | unknown): Trace {
 }
 
 /** Whether an outcome meets an expectation; `nsOf` maps a namespace name to the backend's identity. */
-export function meets(expect: Expect | undefined, o: { errno?: string; ns?: string; names?: string[]; value?: number | boolean },
+export function meets(expect: Expect | undefined, o: { errno?: string; ns?: string; names?: string[]; value?: number | boolean; text?: string },
   nsOf: (name: string) => string | undefined): boolean {
   if (expect === undefined) return true;
   if (expect === 'ok') return o.errno === undefined;
@@ -196,7 +197,8 @@ export function meets(expect: Expect | undefined, o: { errno?: string; ns?: stri
   if (typeof expect === 'string') return o.errno === expect;
   if (expect.ok !== undefined && (o.errno === undefined) !== expect.ok) return false;
   if (expect.errno !== undefined && o.errno !== expect.errno) return false;
-  if ((expect.ns !== undefined || expect.names !== undefined || expect.value !== undefined) && o.errno !== undefined) return false;
+  if ((expect.ns !== undefined || expect.names !== undefined || expect.value !== undefined || expect.text !== undefined) && o.errno !== undefined) return false;
+  if (expect.text !== undefined && o.text !== expect.text) return false;
   if (expect.ns !== undefined) {
     const id = nsOf(expect.ns);
     if (id === undefined || o.ns !== id) return false;

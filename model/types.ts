@@ -87,6 +87,8 @@ export interface Outcome {
   ns?: string;
   names?: string[];
   value?: number | boolean;
+  /** Extension, readlink: the type in the link text "type:[inum]" (b801f1e22c23 changed one). */
+  text?: string;
 }
 
 /** `expect` of trace format v1. */
@@ -94,7 +96,7 @@ export type Expect =
   | 'ok'
   | Errno
   | boolean
-  | { ok?: boolean; errno?: Errno; ns?: string; names?: string[]; value?: number | boolean };
+  | { ok?: boolean; errno?: Errno; ns?: string; names?: string[]; value?: number | boolean; text?: string };
 
 export type Step = Op & { expect?: Expect; note?: string };
 

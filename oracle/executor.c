@@ -393,6 +393,7 @@ static int task_cmd(char *line, int rfd, out_t *o) {
     char kind[32];
     unsigned long long ino;
     if (sscanf(buf, "%31[a-z_]:[%llu]", kind, &ino) == 2) {
+      outf(o, "\ttype=%s", kind);
       size_t keep = o->n;
       if (ns_handle(AT_FDCWD, ARG(0), AT_SYMLINK_FOLLOW, o) < 0) o->n = keep, o->b[keep] = 0;
     }

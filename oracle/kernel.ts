@@ -387,8 +387,12 @@ export class KernelBackend {
       }
       case 'readdir':
         return this.outcome(await send('readdir', await this.mapPath(op.path)), { names: true });
-      case 'readlink':
-        return this.outcome(await send('readlink', await this.mapPath(op.path)));
+      case 'readlink': {
+        const r = await send('readlink', await this.mapPath(op.path));
+        const o = this.outcome(r);
+        if (r.ok && r.kv.type !== undefined) o.text = r.kv.type; // the link text's "type" part
+        return o;
+      }
       case 'stat': {
         if (op.fd !== undefined) {
           const n = fd(op.fd);

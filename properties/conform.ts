@@ -110,6 +110,7 @@ export function compareOutcomes(op: Op, model: Outcome, kernel: Outcome, bij: Bi
   if (model.errno !== k.errno) return 'errno';
   if (model.errno !== undefined) return '';
   if (model.value !== k.value) return 'value';
+  if (model.text !== k.text) return 'text';
   if ((model.names ?? []).join('/') !== (k.names ?? []).join('/')) return 'names';
   if ((model.ns === undefined) !== (k.ns === undefined)) return 'ns';
   if (model.ns !== undefined && k.ns !== undefined && bij.unify(model.ns, k.ns) !== '') return 'ns-identity';
@@ -122,7 +123,7 @@ export interface LockstepStep {
   model: Outcome;
   sim: Outcome;
   kernel: Outcome;
-  /** '' when they agree; else errno / value / names / ns / ns-identity / invariant. */
+  /** '' when they agree; else errno / value / text / names / ns / ns-identity / invariant. */
   diff: string;
   /** A model-internal violation (spec vs simulation, or an invariant), if any. */
   violation?: string;

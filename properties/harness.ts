@@ -216,7 +216,7 @@ export class Checker {
       const id = Number(this.nsIdentity(op.ns, 'sim'));
       if (pinnedNs(this.sim)[id] === 2) return '';
     }
-    if (spec.value !== sim.value) return `${op.op}: ${show(spec, sim)}`;
+    if (spec.value !== sim.value || spec.text !== sim.text) return `${op.op}: ${show(spec, sim)}`;
     if ((spec.names ?? []).join(',') !== (sim.names ?? []).join(',')) return `${op.op}: ${show(spec, sim)}`;
     if ((spec.ns === undefined) !== (sim.ns === undefined)) return `${op.op}: ${show(spec, sim)}`;
     if (spec.ns !== undefined && sim.ns !== undefined) {
@@ -261,5 +261,6 @@ export function fmt(o: Outcome): string {
   if (o.ns !== undefined) parts.push(`ns ${o.ns}`);
   if (o.names) parts.push(`[${o.names.join(' ')}]`);
   if (o.value !== undefined) parts.push(String(o.value));
+  if (o.text !== undefined) parts.push(`"${o.text}:[…]"`);
   return parts.length ? `ok ${parts.join(' ')}` : 'ok';
 }

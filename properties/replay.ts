@@ -51,12 +51,13 @@ export function replayModel(trace: Trace, backend: 'spec' | 'sim', profile: Prof
 export function asExpect(o: Outcome, nameOf: (id: string) => string | undefined): Expect {
   if (o.errno) return o.errno;
   if (o.value !== undefined && o.ns === undefined && o.names === undefined && typeof o.value === 'boolean') return o.value;
-  const e: { ok?: boolean; ns?: string; names?: string[]; value?: number | boolean } = {};
+  const e: { ok?: boolean; ns?: string; names?: string[]; value?: number | boolean; text?: string } = {};
   if (o.ns !== undefined) {
     const n = nameOf(o.ns);
     if (n !== undefined) e.ns = n;
   }
   if (o.names) e.names = o.names;
   if (o.value !== undefined) e.value = o.value;
+  if (o.text !== undefined) e.text = o.text;
   return Object.keys(e).length === 0 ? 'ok' : e;
 }

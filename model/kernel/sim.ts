@@ -10,7 +10,7 @@ import { may_open, parseFlags, path_lookup } from './namei.ts';
 import { do_loopback, do_umount } from './namespace.ts';
 import { sys_setns, sys_unshare, running } from './nsproxy.ts';
 import { file_ns, get_related, ns_get_path, ns_ioctl } from './nsfs.ts';
-import { proc_ns_dir_readdir, proc_ns_readlink } from './proc-namespaces.ts';
+import { link_type_name, proc_ns_dir_readdir, proc_ns_readlink } from './proc-namespaces.ts';
 import { dentry_kill, dput, fput, get_file, get_pid } from './refs.ts';
 import type { KState } from './state.ts';
 import { F_DIR, F_LINK, F_NS, F_PIDFD, F_REG, TASK_REAPED, TASK_RUNNING } from './state.ts';
@@ -101,14 +101,14 @@ function sys_readlink(s: KState, task: number, path: string): Outcome {
   if (fnd.entry !== '') {
     const ns = proc_ns_readlink(s, task, fnd.task, fnd.entry);
     if (typeof ns === 'string') return err(ns);
-    return { ns: String(ns) };
+    return { ns: String(ns), text: link_type_name(s, fnd.entry) };
   }
   // proc_pid_readlink of /proc/<task>/fd/<fd>: proc_fd_access_allowed, then d_path
   if (!ptrace_may_access(s, task, fnd.task)) return err('EACCES');
   // d_path: ns_dentry_operations .d_dname "type:[inum]" (bf056bfa, 3.8; nsfs_dname later) only on
   // the internal mount; through a bind mount, its path; v3.0: the proc path /proc/<pid>/ns/<x>
   const ns = s.files[fnd.file]!.mnt < 0 && s.profile.magicLinks ? file_ns(s, fnd.file) : -1;
-  return ns >= 0 ? { ns: String(ns) } : OK;
+  return ns >= 0 ? { ns: String(ns), text: s.ns[ns]!.kind } : OK; // ns_dname / nsfs_dname: the kind
 }
 
 function sys_readdir(s: KState, task: number, path: string): Outcome {

@@ -73,6 +73,11 @@ export const MUTANTS: readonly Mutant[] = [
     fn: 'setns', file: 'model/kernel/nsproxy.ts', history: '303cc571d107 (5.8-rc; EINVAL restored before release, found by LTP setns01)',
     description: 'setns on an fd that is neither a namespace file nor a pidfd gives EBADF instead of EINVAL',
     property: 'ns-fd-only', bounds: { ...small, ops: ['open', 'pidfd', 'setns', 'close', 'spawn'] } },
+  { name: 'time4c-name', category: 'history', profile: 'v6.18',
+    fn: 'proc_ns_readlink (timens_for_children_operations.real_ns_name)', file: 'model/kernel/proc-namespaces.ts',
+    history: 'b801f1e22c23 (5.7 stable)',
+    description: 'time_for_children links read "time_for_children:[...]" instead of "time:[...]"',
+    property: 'refinement', bounds: { ...small, entries: ['time_for_children', 'net'], ops: ['spawn', 'readlink', 'open'] } },
   { name: 'mnt-ns-loop', category: 'history', profile: 'v6.18',
     fn: 'do_loopback (mnt_ns_loop)', file: 'model/kernel/namespace.ts',
     history: 'mnt_ns_loop / CL_COPY_MNT_NS_FILE (3.9 cycle, in 3.8.y stable)',
@@ -203,9 +208,6 @@ export interface Inexpressible {
 }
 
 export const NOT_EXPRESSIBLE: readonly Inexpressible[] = [
-  { name: 'time4c-link-text', category: 'history', fn: 'proc_ns_readlink (timens_for_children_operations.real_ns_name)',
-    history: 'b801f1e22c23 (5.7)', description: 'time_for_children links read "time_for_children:[...]" instead of "time:[...]"',
-    reason: 'the readlink outcome of trace format v1 carries only the namespace named by the link (`ns`), not its type text; the hook `time4c-name` exists in link_type_name but nothing observes it. Expressing it needs a compatible extension of the readlink outcome (e.g. a `text` or `names: [type]` field) in spec, sim and oracle.' },
   { name: 'setns-pidfd-exit-race', category: 'history', fn: 'prepare_nsset / commit_nsset (setns with a pidfd)',
     history: '1c465d0518dc (6.19)', description: 'setns(pidfd) underflows the active reference count when the target exits between prepare_nsset and commit_nsset',
     reason: 'ops are atomic in the model (no exit can interleave inside one setns), and the model has no active reference counts (6.19 nstree).' },

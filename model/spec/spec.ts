@@ -425,10 +425,11 @@ function readlink(s: SState, ci: number, path: string): Outcome {
     // proc(5) /proc/<pid>/fd: the link text is the file's path; "type:[inode]" only for a file
     // opened on nsfs itself, the mount path for one opened through a bind mount (observed 6.18);
     // before 3.8 the file was a proc file, whose path names no namespace
-    return h.kind === 'ns' && h.mount < 0 && s.profile.magicLinks ? { ns: String(h.ns) } : OK;
+    return h.kind === 'ns' && h.mount < 0 && s.profile.magicLinks ? { ns: String(h.ns), text: s.ns[h.ns]!.kind } : OK;
   }
   const ns = nsOf(s, f.task, f.entry);
-  return ns < 0 ? E('ENOENT') : { ns: String(ns) };
+  // namespaces(7): the link text is "type:[inode]", the type being the namespace's kind
+  return ns < 0 ? E('ENOENT') : { ns: String(ns), text: s.ns[ns]!.kind };
 }
 
 function readdir(s: SState, ci: number, path: string): Outcome {
