@@ -1,11 +1,11 @@
 // The command line as users and scripts see it: exit codes, one-line errors for bad input
 // (exit 2, no stack trace), --json printing one document, replay of a written trace.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, '..');
@@ -21,6 +21,7 @@ async function procns(...args: string[]): Promise<{ code: number; stdout: string
 }
 
 const tmp = mkdtempSync(join(tmpdir(), 'procns-cli-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const file = (name: string, body: unknown) => {
   const f = join(tmp, name);
   writeFileSync(f, typeof body === 'string' ? body : JSON.stringify(body));
