@@ -224,16 +224,11 @@ export async function shrinkDivergence(profile: Profile, ops: readonly Op[], key
   return { ops: (await fails(renamed)) ? renamed : cur, runs };
 }
 
-export interface Divergence {
+/** A diverging step (its op and the three outcomes), with the minimal trace that shows it. */
+export interface Divergence extends LockstepStep {
   key: string;
   /** Index of the diverging step in `ops` (the last one). */
   step: number;
-  op: Op;
-  model: Outcome;
-  sim: Outcome;
-  kernel: Outcome;
-  diff: string;
-  violation?: string;
   /** The minimal trace's ops and its length before shrinking. */
   ops: Op[];
   shrunkFrom: number;
