@@ -130,7 +130,7 @@ export class Checker {
 
   /** Facts about the pre-state that the step invariants need. */
   private preFacts(op: Op): PreFacts {
-    const f: PreFacts = { denied: false, gate: '', expectNs: -2, setnsOk: null, oldFile: -1 };
+    const f: PreFacts = { denied: false, gate: '', expectNs: -2, setnsOk: null };
     const caller = this.spec.byName.get(op.op === 'spawn' ? op.parent : 'task' in op ? op.task : '');
     if (caller === undefined || this.spec.tasks[caller]!.state !== RUNNING) return f;
     const path = op.op === 'bind' ? op.source : 'path' in op ? op.path : undefined;
@@ -157,10 +157,6 @@ export class Checker {
     if (op.op === 'setns') {
       const simTask = this.sim.taskByName.get(op.task);
       if (simTask !== undefined) f.setnsOk = setnsAllowed(this.sim, simTask, op.fd);
-    }
-    if (op.op === 'open') {
-      const simTask = this.sim.taskByName.get(op.task);
-      if (simTask !== undefined) f.oldFile = this.sim.tasks[simTask]!.fds.get(op.fd) ?? -1;
     }
     return f;
   }
@@ -248,7 +244,6 @@ interface PreFacts {
   gate: string; // the errno the ptrace check gives there ('' when something else may answer first)
   expectNs: number; // identity: the namespace the path names now (sim id), -1 none, -2 not applicable
   setnsOk: ((errno: string | undefined) => boolean) | null;
-  oldFile: number;
 }
 
 function show(spec: Outcome, sim: Outcome): string {
