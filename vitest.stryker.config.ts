@@ -1,10 +1,11 @@
 // The vitest configuration Stryker runs (npm run mutation): only the fast suites that kill
-// model mutations (scenario replays, spec rules, short lockstep checks of every clean profile).
+// model mutations (scenario replays, spec rules, short lockstep checks of every clean profile,
+// the stored counterexample of every catalog mutant: the killer of the `mutant('x')` hook lines).
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['tests/scenarios.test.ts', 'tests/spec-rules.test.ts', 'tests/mutants.test.ts', 'tests/mutants-killers.test.ts', 'tests/lifecycle.test.ts'],
+    include: ['tests/scenarios.test.ts', 'tests/spec-rules.test.ts', 'tests/mutants.test.ts', 'tests/mutant-traces.test.ts', 'tests/mutants-killers.test.ts', 'tests/lifecycle.test.ts'],
     env: { PROCNS_STRYKER: '1' },
     testTimeout: 60_000,
   },

@@ -3,21 +3,23 @@
 // present); a mutant is caught when an engine finds a violation that the faithful model does
 // not have. Prints a table (or --json), writes mutants.json / mutants.md to the report folder,
 // exits 1 when a mutant survives an engine.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import type { Command } from 'commander';
-import type { Op } from '../model/types.ts';
+import type { Op, Trace } from '../model/types.ts';
 import type { Profile } from '../model/profiles.ts';
 import { getProfile } from '../model/profiles.ts';
 import type { Mutant } from '../model/mutants/index.ts';
-import { MUTANTS, NOT_EXPRESSIBLE, activate, findMutant } from '../model/mutants/index.ts';
+import { MUTANTS, NOT_EXPRESSIBLE, activate, findMutant, withMutant } from '../model/mutants/index.ts';
 import { Alphabet, DEFAULT_BOUNDS, NO_NAMES, bindNames } from '../properties/alphabet.ts';
 import type { Bounds, Names } from '../properties/alphabet.ts';
 import { play, runArbitrary } from '../properties/random.ts';
 import { minimize, runOps } from '../properties/shrink.ts';
 import { Checker, violationKey } from '../properties/harness.ts';
+import { wellFormed } from '../model/trace.ts';
+import { counterexampleTrace } from '../properties/counterexample.ts';
 import { mdTable, writeReport } from '../reports/writers.ts';
 import { EXIT, UsageError, intOpt, printJson, say } from './common.ts';
 
@@ -312,9 +314,26 @@ export function markdown(rows: readonly MutantRow[], summary: Record<string, unk
   ].join('\n');
 }
 
+/**
+ * The shortest counterexample of a row as a trace of format v1 (expects = spec outcomes, the
+ * note on the step the mutant breaks), with `origin` {mutant, property, key, masked}: the
+ * data of tests/mutant-traces.test.ts (scenarios/mutants/). Null when no engine caught it.
+ */
+export function mutantTrace(m: Mutant, row: MutantRow): Trace | null {
+  // a search may name an fd no step binds (setns on "f1" for EBADF): trace v1 refuses that
+  const cands = [row.random, row.exhaustive].filter((e) => e.caught && e.ops && wellFormed(e.ops));
+  cands.sort((a, b) => a.ops!.length - b.ops!.length);
+  const e = cands[0];
+  if (!e) return null;
+  const key = violationKey(e.property!, e.detail!);
+  const origin = { mutant: m.name, key, masked: e.masked.filter((k) => k !== key).sort(), engine: e === row.random ? 'random' : 'exhaustive' };
+  const t = withMutant(m.name, () => counterexampleTrace(profileOf(m), e.ops!, e.property!, e.detail!, origin));
+  return { ...t, title: `mutant ${m.name} (${m.fn}) breaks ${key}`, description: m.description };
+}
+
 export interface MutantsCliOptions {
   json?: boolean; only?: string; seed?: string; runs?: string; maxOps?: string; depth?: string; maxStates?: string;
-  report?: string; engine?: string; traces?: boolean; extraSeeds?: string;
+  report?: string; engine?: string; traces?: boolean; extraSeeds?: string; writeTraces?: string;
 }
 
 export async function runMutants(o: MutantsCliOptions): Promise<number> {
@@ -355,6 +374,14 @@ export async function runMutants(o: MutantsCliOptions): Promise<number> {
     notExpressible: NOT_EXPRESSIBLE,
   };
   writeReport(o.report ?? 'procns-out', doc, markdown(rows, summary, ro, eo));
+  if (o.writeTraces !== undefined) {
+    mkdirSync(o.writeTraces, { recursive: true });
+    for (const row of rows) {
+      const t = mutantTrace(findMutant(row.mutant)!, row);
+      if (t) writeFileSync(join(o.writeTraces, `${row.mutant}.json`), traceJson(t));
+      else say(`${row.mutant}: no counterexample that is a valid v1 trace; ${row.mutant}.json not written`);
+    }
+  }
   if (o.json) printJson(doc);
   else {
     say('');
@@ -363,6 +390,13 @@ export async function runMutants(o: MutantsCliOptions): Promise<number> {
   }
   const survived = (summary.survivors as string[]).length > 0;
   return survived ? EXIT.violation : EXIT.ok;
+}
+
+/** A trace as JSON with one step per line (the layout of scenarios/). */
+function traceJson(t: Trace): string {
+  const { steps, ...head } = t;
+  const top = JSON.stringify(head, null, 2).replace(/\n}$/, '');
+  return `${top},\n  "steps": [\n${steps.map((s) => `    ${JSON.stringify(s)}`).join(',\n')}\n  ]\n}\n`;
 }
 
 export function registerMutants(program: Command, run: (code: () => number | Promise<number>) => void): void {
@@ -378,6 +412,7 @@ export function registerMutants(program: Command, run: (code: () => number | Pro
     .option('--max-states <N>', 'exhaustive search state bound', '200000')
     .option('--report <DIR>', 'where mutants.json and mutants.md go', 'procns-out')
     .option('--traces', 'include the counterexample traces in --json')
+    .option('--write-traces <DIR>', 'write each mutant\'s shortest counterexample as a trace file DIR/<mutant>.json')
     .option('--json', 'print one JSON document')
     .action((opts: MutantsCliOptions) => run(() => runMutants(opts)));
 }
