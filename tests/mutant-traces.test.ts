@@ -1,7 +1,8 @@
 // Every catalog mutant's shortest counterexample, stored as a trace of format v1 in
 // scenarios/mutants/<mutant>.json (written by `procns mutants --write-traces scenarios/mutants`):
 // replayed in lockstep with the mutant switched on it breaks exactly the recorded property, and
-// with every switch off it passes. Milliseconds per mutant, so it is also the Stryker killer of
+// with every switch off it passes. `<mutant>.<k>.json` are extra traces for a hook site that the
+// shortest trace does not reach (a second hook of the same switch, another profile). Milliseconds per mutant, so it is also the Stryker killer of
 // the hook lines (`mutant('x')`) and of the use-after-put detector (model/mutants/README.md).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +19,7 @@ import { opOf, replayModel } from '../properties/replay.ts';
 const DIR = join(import.meta.dirname, '..', 'scenarios', 'mutants');
 const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
 const traces = new Map(files.map((f) => [f.replace(/\.json$/, ''), parseTrace(readFileSync(join(DIR, f), 'utf8'))]));
+const base = (file: string): string => file.replace(/\.\d+$/, '');
 
 interface Origin { mutant: string; key: string; masked: string[] }
 
@@ -33,23 +35,24 @@ function verdict(profile: Profile, t: Trace, ignore: ReadonlySet<string>): strin
 
 describe('stored mutant counterexamples (scenarios/mutants)', () => {
   it('one trace per catalog mutant, each naming its mutant and the key it breaks', () => {
-    expect([...traces.keys()]).toEqual(MUTANTS.map((m) => m.name).sort());
-    for (const [name, t] of traces) {
+    expect([...traces.keys()].filter((f) => base(f) === f)).toEqual(MUTANTS.map((m) => m.name).sort());
+    for (const [file, t] of traces) {
       const o = t.origin as unknown as Origin;
-      expect(o.mutant, name).toBe(name);
-      expect(t.profile, name).toBe(findMutant(name)!.profile);
-      expect(o.key.split('(')[0], name).toBe(findMutant(name)!.property);
+      const m = findMutant(base(file));
+      expect(o.mutant, file).toBe(m?.name);
+      if (base(file) === file) expect(t.profile, file).toBe(m!.profile);
+      expect(o.key.split('(')[0], file).toBe(m!.property);
     }
   });
 
-  for (const m of MUTANTS) {
-    const t = traces.get(m.name);
-    if (!t) continue;
+  for (const [file, t] of traces) {
+    const m = findMutant(base(file));
+    if (!m) continue;
     const o = t.origin as unknown as Origin;
-    const profile = getProfile(m.profile)!;
+    const profile = getProfile(t.profile!)!;
     const ignore = new Set(o.masked);
     const last = t.steps.length - 1;
-    it(`${m.name}: on, the trace breaks ${o.key} at its last step; off, it passes; the spec meets every expect`, () => {
+    it(`${file}: on, the trace breaks ${o.key} at its last step; off, it passes; the spec meets every expect`, () => {
       expect(withMutant(m.name, () => verdict(profile, t, ignore))).toBe(`${o.key} at step ${last}`);
       expect(activeMutants()).toEqual([]);
       if (switchesOf(m).length > 0) {

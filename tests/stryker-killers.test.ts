@@ -1,0 +1,143 @@
+// Lockstep traces that kill Stryker survivors of model/kernel/nsproxy.ts (setns and unshare across
+// several user namespaces: the ->install checks against the caller's cred and the pending nsset
+// cred, pidfd setns flag by flag, pid namespace ancestry) and of the files listed per trace. Each
+// runs on spec and simulation in lockstep and must break nothing; see model/mutants/README.md.
+import { describe, expect, it } from 'vitest';
+import type { Op } from '../model/types.ts';
+import { PROFILES } from '../model/profiles.ts';
+import { Checker, fmt } from '../properties/harness.ts';
+
+const ENTRIES = ['cgroup', 'ipc', 'mnt', 'net', 'pid', 'pid_for_children', 'time', 'time_for_children', 'user', 'uts'];
+const look = (task: string): Op[] => ENTRIES.map((e) => ({ op: 'readlink', task, path: `/proc/${task}/ns/${e}` }) as Op);
+const KINDS = ['mnt', 'uts', 'ipc', 'pid', 'cgroup', 'net', 'time'] as const;
+const NSPROXY: Record<string, Op[]> = {
+  // install checks: the caller's own cred (capOwner) and the pending cred (capMine), per kind
+  'setns install checks across user namespaces': [
+    ...KINDS.map((k) => ({ op: 'open', task: 'init', path: `/proc/init/ns/${k === 'time' ? 'time' : k}`, fd: `i${k}` }) as Op),
+    { op: 'open', task: 'init', path: '/proc/init/ns/user', fd: 'iuser' },
+    { op: 'spawn', task: 't2', parent: 'init', newns: ['user', 'mnt', 'uts', 'ipc', 'pid', 'cgroup', 'net', 'time'] },
+    ...KINDS.map((k) => ({ op: 'open', task: 'init', path: `/proc/t2/ns/${k}`, fd: `c${k}` }) as Op),
+    // t1 in a child user ns: every cap there, none over init's namespaces
+    { op: 'spawn', task: 't1', parent: 'init', newns: ['user'] },
+    ...KINDS.map((k) => ({ op: 'setns', task: 't1', fd: `i${k}`, nstype: 0 }) as Op),
+    { op: 'setns', task: 't1', fd: 'iuser', nstype: 0 },
+    // a privileged task enters each of t2's namespaces, one at a time
+    { op: 'spawn', task: 't3', parent: 'init' },
+    ...KINDS.flatMap((k) => [{ op: 'setns', task: 't3', fd: `c${k}`, nstype: 0 } as Op, ...look('t3')]),
+    // explicit nstype, and the type each file reports
+    { op: 'spawn', task: 't6', parent: 'init' },
+    ...KINDS.flatMap((k) => [{ op: 'setns', task: 't6', fd: `c${k}`, nstype: k } as Op, { op: 'ioctl', task: 't6', fd: `c${k}`, request: 'NS_GET_NSTYPE' } as Op]),
+    ...look('t6'),
+    // caps [ADMIN]: no CHROOT for mnt
+    { op: 'spawn', task: 't4', parent: 'init' },
+    { op: 'cred', task: 't4', caps: ['CAP_SYS_ADMIN'] },
+    { op: 'setns', task: 't4', fd: 'imnt', nstype: 0 },
+    { op: 'setns', task: 't4', fd: 'cmnt', nstype: 0 },
+    { op: 'setns', task: 't4', fd: 'cnet', nstype: 0 },
+    ...look('t4'),
+    // caps []: owner of t2's user ns (uid 0) but no caps of its own
+    { op: 'spawn', task: 't5', parent: 'init' },
+    { op: 'cred', task: 't5', caps: [] },
+    ...KINDS.map((k) => ({ op: 'setns', task: 't5', fd: `c${k}`, nstype: 0 }) as Op),
+    ...KINDS.map((k) => ({ op: 'setns', task: 't5', fd: `i${k}`, nstype: 0 }) as Op),
+    ...look('t5'),
+  ],
+  // pidfd setns: each flag alone, then several, into a task whose namespaces all differ
+  'pidfd setns flag by flag': [
+    { op: 'spawn', task: 't1', parent: 'init', newns: ['user', 'mnt', 'uts', 'ipc', 'pid', 'cgroup', 'net', 'time'] },
+    { op: 'pidfd', task: 'init', target: 't1', fd: 'p1' },
+    ...KINDS.flatMap((k, i) => [
+      { op: 'spawn', task: `s${i}`, parent: 'init' } as Op,
+      { op: 'setns', task: `s${i}`, fd: 'p1', nstype: [k] } as Op,
+      ...look(`s${i}`),
+    ]),
+    { op: 'spawn', task: 'u1', parent: 'init' },
+    { op: 'setns', task: 'u1', fd: 'p1', nstype: ['user', 'net', 'uts'] },
+    ...look('u1'),
+    { op: 'spawn', task: 'u2', parent: 'init' },
+    { op: 'setns', task: 'u2', fd: 'p1', nstype: ['user', 'mnt', 'pid', 'time', 'ipc', 'cgroup'] },
+    ...look('u2'),
+  ],
+  // pidfd setns with the pending cred: uid 0 with ADMIN+PTRACE, no CHROOT, into a user ns owned by uid 1000
+  'pidfd setns installs against the pending cred': [
+    { op: 'spawn', task: 'a', parent: 'init' },
+    { op: 'cred', task: 'a', uid: 1000 },
+    { op: 'spawn', task: 't1', parent: 'a', newns: ['user', 'mnt', 'net', 'uts'] },
+    { op: 'spawn', task: 'b', parent: 'init' },
+    { op: 'cred', task: 'b', caps: ['CAP_SYS_ADMIN', 'CAP_SYS_PTRACE'] },
+    { op: 'pidfd', task: 'b', target: 't1', fd: 'p1' },
+    { op: 'setns', task: 'b', fd: 'p1', nstype: ['mnt'] },
+    { op: 'setns', task: 'b', fd: 'p1', nstype: ['user', 'mnt'] },
+    ...look('b'),
+    { op: 'spawn', task: 'c', parent: 'init' },
+    { op: 'cred', task: 'c', caps: ['CAP_SYS_ADMIN'] },
+    { op: 'pidfd', task: 'c', target: 't1', fd: 'p2' },
+    { op: 'setns', task: 'c', fd: 'p2', nstype: ['uts'] },
+    { op: 'setns', task: 'c', fd: 'p2', nstype: ['user', 'uts'] },
+    ...look('c'),
+  ],
+  // pidfd of a zombie and of a reaped task; ptrace refused with the install allowed
+  'pidfd setns on zombies and unptraceable tasks': [
+    { op: 'spawn', task: 't1', parent: 'init', newns: ['uts', 'pid'] },
+    { op: 'pidfd', task: 'init', target: 't1', fd: 'p1' },
+    { op: 'spawn', task: 't2', parent: 'init', newns: ['uts'] },
+    { op: 'cred', task: 't2', uid: 1000 },
+    { op: 'spawn', task: 'c', parent: 'init' },
+    { op: 'cred', task: 'c', caps: ['CAP_SYS_ADMIN'] },
+    { op: 'pidfd', task: 'c', target: 't2', fd: 'p2' },
+    { op: 'setns', task: 'c', fd: 'p2', nstype: ['uts'] },
+    { op: 'exit', task: 't1' },
+    { op: 'spawn', task: 's1', parent: 'init' },
+    { op: 'setns', task: 's1', fd: 'p1', nstype: ['uts'] },
+    { op: 'setns', task: 's1', fd: 'p1', nstype: ['pid'] },
+    { op: 'setns', task: 's1', fd: 'p1', nstype: ['user'] },
+    { op: 'setns', task: 's1', fd: 'p1', nstype: ['user', 'pid'] },
+    ...look('s1'),
+    { op: 'reap', task: 't1' },
+    { op: 'setns', task: 's1', fd: 'p1', nstype: ['pid'] },
+  ],
+  // only the active pid ns or one below it: not a sibling, not the parent
+  'setns into sibling and parent pid namespaces': [
+    { op: 'spawn', task: 't1', parent: 'init', newns: ['pid'] },
+    { op: 'spawn', task: 't2', parent: 'init', newns: ['pid'] },
+    { op: 'spawn', task: 't3', parent: 't1', newns: ['pid'] },
+    { op: 'open', task: 't1', path: '/proc/t2/ns/pid', fd: 'f2' },
+    { op: 'open', task: 't1', path: '/proc/init/ns/pid', fd: 'f0' },
+    { op: 'open', task: 't1', path: '/proc/t3/ns/pid', fd: 'f3' },
+    { op: 'open', task: 't2', path: '/proc/t3/ns/pid', fd: 'f3' },
+    { op: 'open', task: 'init', path: '/proc/t3/ns/pid', fd: 'f3' },
+    { op: 'setns', task: 't1', fd: 'f2', nstype: 'pid' },
+    { op: 'setns', task: 't1', fd: 'f0', nstype: 'pid' },
+    { op: 'setns', task: 't1', fd: 'f3', nstype: 'pid' },
+    { op: 'readlink', task: 't1', path: '/proc/t1/ns/pid_for_children' },
+    { op: 'setns', task: 't2', fd: 'f3', nstype: 'pid' },
+    { op: 'setns', task: 'init', fd: 'f3', nstype: 'pid' },
+    { op: 'readlink', task: 'init', path: '/proc/init/ns/pid_for_children' },
+  ],
+  // unshare(time) then setns: the new nsproxy of setns is not a fork's (time stays)
+  'setns after unshare(time) keeps time': [
+    { op: 'spawn', task: 't1', parent: 'init', newns: ['net'] },
+    { op: 'open', task: 'init', path: '/proc/t1/ns/net', fd: 'f1' },
+    { op: 'unshare', task: 'init', newns: ['time'] },
+    { op: 'setns', task: 'init', fd: 'f1', nstype: 'net' },
+    ...look('init'),
+    { op: 'unshare', task: 'init', newns: ['pid'] },
+    { op: 'setns', task: 'init', fd: 'f1', nstype: 'net' },
+    ...look('init'),
+  ],
+};
+
+/** Runs ops in lockstep; returns the violations as text (none expected). */
+function violations(profile: keyof typeof PROFILES, ops: readonly Op[]): string[] {
+  const c = new Checker(PROFILES[profile]);
+  const out: string[] = [];
+  ops.forEach((op, i) => {
+    const r = c.apply(op);
+    if (r.violation) out.push(`step ${i} ${op.op}: ${r.violation.property}: ${r.violation.detail} (sim ${fmt(r.sim)})`);
+  });
+  return out;
+}
+
+describe('nsproxy.ts killers (lockstep, v6.18)', () => {
+  for (const [name, ops] of Object.entries(NSPROXY)) it(name, () => expect(violations('v6.18', ops)).toEqual([]));
+});
