@@ -318,7 +318,7 @@ export class KeyEncoder {
   }
 
   /** A task's fds: one slot per canonical fd name, then the hidden ones as a multiset. */
-  private fdTable(fds: Map<string, number>, fdOrder: string[], kind: number, local: (id: number) => number): void {
+  private fdTable(fds: ReadonlyMap<string, number>, fdOrder: string[], kind: number, local: (id: number) => number): void {
     for (const name of fdOrder) {
       const id = fds.get(name);
       this.ref(kind, id === undefined ? -1 : id);

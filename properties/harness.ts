@@ -47,10 +47,11 @@ export class Checker {
   spec: SState;
   sim: KState;
   steps = 0;
+  // The Maps below are values, as in the model states: replaced on write, shared by clones.
   /** ns name → [spec identity, sim identity] */
-  readonly names = new Map<string, [string, string]>();
-  private readonly simToSpec = new Map<string, string>();
-  private readonly specToSim = new Map<string, string>();
+  names: ReadonlyMap<string, [string, string]> = new Map();
+  private simToSpec: ReadonlyMap<string, string> = new Map();
+  private specToSim: ReadonlyMap<string, string> = new Map();
   private readonly checkInvariants: boolean;
   private readonly ignore: ReadonlySet<string>;
 
@@ -63,18 +64,18 @@ export class Checker {
       this.spec = SPEC.clone(from.spec);
       this.sim = SIM.clone(from.sim);
       this.steps = from.steps;
-      for (const [k, v] of from.names) this.names.set(k, v);
-      for (const [k, v] of from.simToSpec) this.simToSpec.set(k, v);
-      for (const [k, v] of from.specToSim) this.specToSim.set(k, v);
+      this.names = from.names;
+      this.simToSpec = from.simToSpec;
+      this.specToSim = from.specToSim;
     } else if (from) {
       this.spec = from.spec;
       this.spec.profile = profile;
       this.sim = from.sim;
       this.sim.profile = profile;
       this.steps = from.steps;
-      for (const [k, v] of from.names) this.names.set(k, v);
-      for (const [k, v] of from.simToSpec) this.simToSpec.set(k, v);
-      for (const [k, v] of from.specToSim) this.specToSim.set(k, v);
+      this.names = new Map(from.names);
+      this.simToSpec = new Map(from.simToSpec);
+      this.specToSim = new Map(from.specToSim);
     } else {
       this.spec = SPEC.init(profile);
       this.sim = SIM.init(profile);
@@ -123,7 +124,7 @@ export class Checker {
     const pre = this.preFacts(op);
     const spec = SPEC.apply(this.spec, specOp);
     const sim = SIM.apply(this.sim, simOp);
-    if (op.op === 'nsid' && spec.ns !== undefined && sim.ns !== undefined) this.names.set(op.as, [spec.ns, sim.ns]);
+    if (op.op === 'nsid' && spec.ns !== undefined && sim.ns !== undefined) this.names = new Map(this.names).set(op.as, [spec.ns, sim.ns]);
     const violation = this.judge(op, pre, spec, sim, i);
     return { spec, sim, violation };
   }
@@ -219,8 +220,8 @@ export class Checker {
       const a = this.simToSpec.get(sim.ns);
       const b = this.specToSim.get(spec.ns);
       if (a === undefined && b === undefined) {
-        this.simToSpec.set(sim.ns, spec.ns);
-        this.specToSim.set(spec.ns, sim.ns);
+        this.simToSpec = new Map(this.simToSpec).set(sim.ns, spec.ns);
+        this.specToSim = new Map(this.specToSim).set(spec.ns, sim.ns);
       } else if (a !== spec.ns || b !== sim.ns) {
         return `${op.op} named different namespaces: ${show(spec, sim)}`;
       }

@@ -7,7 +7,7 @@ import { create_new_namespaces, create_user_ns } from './nsproxy.ts';
 import { proc_flush_task } from './proc-namespaces.ts';
 import { fput, get_file, get_ns, get_nsproxy, put_ns, put_nsproxy, put_pid } from './refs.ts';
 import type { KState, Task } from './state.ts';
-import { SLOT, TASK_REAPED, TASK_RUNNING, TASK_ZOMBIE } from './state.ts';
+import { mapWith, SLOT, TASK_REAPED, TASK_RUNNING, TASK_ZOMBIE } from './state.ts';
 import { mutant } from './mutant-hooks.ts';
 
 /** Whether pid ns `ns` is `anc` or below it. */
@@ -74,7 +74,7 @@ export function copy_process(s: KState, parent: number, name: string, kinds: rea
     name, state: TASK_RUNNING, parent, uid: p.uid, gid: p.gid, caps, userns, dumpable: p.dumpable,
     mmUserns: get_ns(s, p.mmUserns), nsproxy: proxy, pid: s.pids.length - 1, fds,
   });
-  s.taskByName.set(name, idx);
+  s.taskByName = mapWith(s.taskByName, name, idx);
   return '';
 }
 

@@ -5,7 +5,7 @@ import { ENTRY_KIND } from '../types.ts';
 import { proc_owner, ptrace_may_access } from './cred.ts';
 import { dentry_kill, dput, get_ns, get_pid, iput, put_ns } from './refs.ts';
 import type { KState } from './state.ts';
-import { SLOT, TASK_REAPED } from './state.ts';
+import { mapWith, mapWithout, SLOT, TASK_REAPED } from './state.ts';
 import { ns_get_path } from './nsfs.ts';
 import { mutant } from './mutant-hooks.ts';
 
@@ -96,7 +96,7 @@ export function proc_ns_instantiate(s: KState, task: number, entry: string): num
   s.inodes[inode]!.ns = ns;
   s.dentries.push({ count: 1, freed: false, inode, task, entry });
   const d = s.dentries.length - 1;
-  s.dcache.set(`${task}/${entry}`, d);
+  s.dcache = mapWith(s.dcache, `${task}/${entry}`, d);
   return d;
 }
 
@@ -124,7 +124,7 @@ export function pid_revalidate(s: KState, d: number): boolean {
 function d_drop(s: KState, d: number): void {
   const dentry = s.dentries[d]!;
   const key = `${dentry.task}/${dentry.entry}`;
-  if (s.dcache.get(key) === d) s.dcache.delete(key);
+  if (s.dcache.get(key) === d) s.dcache = mapWithout(s.dcache, key);
   if (dentry.count === 0) dentry_kill(s, d);
 }
 
@@ -133,7 +133,7 @@ export function proc_flush_task(s: KState, task: number): void {
   if (s.dcache.size === 0) return;
   for (const [key, d] of s.dcache) {
     if (s.dentries[d]!.task === task) {
-      s.dcache.delete(key);
+      s.dcache = mapWithout(s.dcache, key); // (the loop goes on over the Map it started with)
       if (s.dentries[d]!.count === 0) dentry_kill(s, d);
     }
   }

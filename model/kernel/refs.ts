@@ -1,7 +1,7 @@
 // Reference counting of every object, with the release paths the kernel runs when a count
 // drops to zero. A get or put on a freed object records a use-after-put in `s.uaf`.
 import type { KState } from './state.ts';
-import { F_NS } from './state.ts';
+import { F_NS, mapWithout } from './state.ts';
 import { mutant } from './mutant-hooks.ts';
 
 function uaf(s: KState, what: string): void {
@@ -95,7 +95,7 @@ export function dentry_kill(s: KState, id: number): void {
   d.freed = true;
   if (d.entry !== '') {
     const key = `${d.task}/${d.entry}`;
-    if (s.dcache.get(key) === id) s.dcache.delete(key);
+    if (s.dcache.get(key) === id) s.dcache = mapWithout(s.dcache, key);
   }
   const ino = s.inodes[d.inode]!;
   if (ino.ns >= 0 && s.ns[ino.ns]!.stashed === id) s.ns[ino.ns]!.stashed = -1;

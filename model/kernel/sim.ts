@@ -13,7 +13,7 @@ import { file_ns, get_related, ns_get_path, ns_ioctl } from './nsfs.ts';
 import { link_type_name, proc_ns_dir_readdir, proc_ns_readlink } from './proc-namespaces.ts';
 import { dentry_kill, dput, fput, get_file, get_pid } from './refs.ts';
 import type { KState } from './state.ts';
-import { F_DIR, F_LINK, F_NS, F_PIDFD, F_REG, TASK_REAPED, TASK_RUNNING } from './state.ts';
+import { F_DIR, F_LINK, F_NS, F_PIDFD, F_REG, mapWithout, TASK_REAPED, TASK_RUNNING } from './state.ts';
 import { mutant } from './mutant-hooks.ts';
 
 const OK: Outcome = Object.freeze({}) as Outcome;
@@ -22,10 +22,12 @@ const res = (e: Errno | ''): Outcome => (e === '' ? OK : { errno: e });
 
 /** fd_install under a name; a name still open keeps its old file under a hidden name. */
 function fd_install(s: KState, task: number, name: string, file: number): void {
-  const fds = s.tasks[task]!.fds;
+  const t = s.tasks[task]!;
+  const fds = new Map(t.fds); // a state's Maps are replaced, never mutated (clones share them)
   const old = fds.get(name);
   if (old !== undefined) fds.set(hiddenName(fds, name), old);
   fds.set(name, file);
+  t.fds = fds;
 }
 
 function new_file(s: KState, kind: number, fl: OpenFlags | null, dentry: number, mnt: number, pid: number, task: number): number {
@@ -229,10 +231,10 @@ export function simStep(s: KState, op: Op): Outcome {
     case 'open':
       return sys_open(s, task, op.path, op.fd, op.flags);
     case 'close': {
-      const fds = s.tasks[task]!.fds;
-      const id = fds.get(op.fd);
+      const t = s.tasks[task]!;
+      const id = t.fds.get(op.fd);
       if (id === undefined) return err('EBADF');
-      fds.delete(op.fd);
+      t.fds = mapWithout(t.fds, op.fd);
       if (!mutant('close-no-fput')) fput(s, id);
       return OK;
     }

@@ -7,6 +7,8 @@ import type { NsKind } from '../types.ts';
 import { ALL_CAPS } from '../types.ts';
 import type { Profile } from '../profiles.ts';
 
+export { mapWith, mapWithout } from '../records.ts';
+
 /** struct nsproxy member slots (include/linux/nsproxy.h), in that order. */
 export const SLOT = { uts: 0, ipc: 1, mnt: 2, pid4c: 3, net: 4, time4c: 5, time: 6, cgroup: 7 } as const;
 export const NSPROXY_SLOTS = 8;
@@ -28,7 +30,7 @@ export interface Task {
   mmUserns: number; // mm->user_ns (a reference), -1 once exit_mm ran
   nsproxy: number; // task->nsproxy (a reference), -1 once exit_task_namespaces ran
   pid: number; // task_pid() (a reference to a Pid), detached at release_task
-  fds: Map<string, number>; // files_struct: fd name -> file id (each a reference)
+  fds: ReadonlyMap<string, number>; // files_struct: fd name -> file id (each a reference); replaced, never mutated (clones share it)
 }
 
 export interface Pid {
@@ -108,7 +110,8 @@ export interface Mount {
 export interface KState {
   profile: Profile;
   tasks: Task[];
-  taskByName: Map<string, number>;
+  /** Task name -> index. Like every Map of a state, replaced on write and never mutated: clones share it. */
+  taskByName: ReadonlyMap<string, number>;
   pids: Pid[];
   nsproxies: NsProxy[];
   ns: Ns[];
@@ -117,7 +120,7 @@ export interface KState {
   inodes: Inode[];
   mounts: Mount[];
   /** v3.0 dcache: "<task>/<entry>" -> dentry id (hashed proc ns dentries). */
-  dcache: Map<string, number>;
+  dcache: ReadonlyMap<string, number>;
   /** First use-after-put or underflow the code performed, '' if none (no-use-after-put). */
   uaf: string;
 }
@@ -167,24 +170,59 @@ export function initialKState(profile: Profile): KState {
     name: 'init', state: TASK_RUNNING, parent: -1, uid: 0, gid: 0, caps: ALL_CAPS, userns: user,
     dumpable: true, mmUserns: user, nsproxy: 0, pid: 0, fds: new Map(),
   });
-  s.taskByName.set('init', 0);
+  s.taskByName = new Map([['init', 0]]);
   return s;
 }
 
-/** A copy that shares nothing mutable with `s` (flat records, so a spread per record). */
+/**
+ * A copy that shares nothing mutable with `s`. Every record is rebuilt as one fixed object
+ * literal per kind, so that all copies share one hidden class (measured in explore: 1.9x faster
+ * than a spread per record, whose result keeps each creation site's shape), while the Maps are
+ * shared because a state's Maps are values (model/records.ts). Explore's hot path.
+ */
 export function cloneKState(s: KState): KState {
-  return {
-    profile: s.profile,
-    tasks: s.tasks.map((t) => ({ ...t, fds: new Map(t.fds) })),
-    taskByName: new Map(s.taskByName),
-    pids: s.pids.map((p) => ({ ...p })),
-    nsproxies: s.nsproxies.map((p) => ({ ...p, ns: p.ns.slice() })),
-    ns: s.ns.map((n) => (n.kind === 'mnt' ? { ...n, mounts: n.mounts.slice() } : { ...n })),
-    files: s.files.map((f) => ({ ...f })),
-    dentries: s.dentries.map((d) => ({ ...d })),
-    inodes: s.inodes.map((i) => ({ ...i })),
-    mounts: s.mounts.map((m) => ({ ...m })),
-    dcache: new Map(s.dcache),
-    uaf: s.uaf,
-  };
+  const tasks = new Array<Task>(s.tasks.length);
+  for (let i = 0; i < tasks.length; i++) {
+    const t = s.tasks[i]!;
+    tasks[i] = { name: t.name, state: t.state, parent: t.parent, uid: t.uid, gid: t.gid, caps: t.caps, userns: t.userns,
+      dumpable: t.dumpable, mmUserns: t.mmUserns, nsproxy: t.nsproxy, pid: t.pid, fds: t.fds };
+  }
+  const pids = new Array<Pid>(s.pids.length);
+  for (let i = 0; i < pids.length; i++) {
+    const p = s.pids[i]!;
+    pids[i] = { count: p.count, freed: p.freed, ns: p.ns, task: p.task };
+  }
+  const nsproxies = new Array<NsProxy>(s.nsproxies.length);
+  for (let i = 0; i < nsproxies.length; i++) {
+    const p = s.nsproxies[i]!;
+    nsproxies[i] = { count: p.count, freed: p.freed, ns: p.ns.slice() };
+  }
+  const ns = new Array<Ns>(s.ns.length);
+  for (let i = 0; i < ns.length; i++) {
+    const n = s.ns[i]!;
+    ns[i] = { kind: n.kind, count: n.count, freed: n.freed, owner: n.owner, parent: n.parent, level: n.level, reaper: n.reaper,
+      ownerUid: n.ownerUid, inode: n.inode, stashed: n.stashed, mounts: n.kind === 'mnt' ? n.mounts.slice() : n.mounts }; // only a mnt ns has mounts
+  }
+  const files = new Array<File>(s.files.length);
+  for (let i = 0; i < files.length; i++) {
+    const f = s.files[i]!;
+    files[i] = { count: f.count, freed: f.freed, kind: f.kind, dentry: f.dentry, mnt: f.mnt, pid: f.pid, task: f.task,
+      opath: f.opath, read: f.read, write: f.write };
+  }
+  const dentries = new Array<Dentry>(s.dentries.length);
+  for (let i = 0; i < dentries.length; i++) {
+    const d = s.dentries[i]!;
+    dentries[i] = { count: d.count, freed: d.freed, inode: d.inode, task: d.task, entry: d.entry };
+  }
+  const inodes = new Array<Inode>(s.inodes.length);
+  for (let i = 0; i < inodes.length; i++) {
+    const n = s.inodes[i]!;
+    inodes[i] = { count: n.count, freed: n.freed, ns: n.ns, pid: n.pid, uid: n.uid, gid: n.gid, mode: n.mode, immutable: n.immutable };
+  }
+  const mounts = new Array<Mount>(s.mounts.length);
+  for (let i = 0; i < mounts.length; i++) {
+    const m = s.mounts[i]!;
+    mounts[i] = { freed: m.freed, mntns: m.mntns, target: m.target, dentry: m.dentry, detached: m.detached, locked: m.locked };
+  }
+  return { profile: s.profile, tasks, taskByName: s.taskByName, pids, nsproxies, ns, files, dentries, inodes, mounts, dcache: s.dcache, uaf: s.uaf };
 }

@@ -121,9 +121,9 @@ function spawn(s: SState, p: number, name: string, kinds: readonly NsKind[]): Ou
   if (s.ns[pidns]!.reaper < 0) s.ns[pidns]!.reaper = idx;
   s.tasks.push({
     name, state: RUNNING, parent: p, uid: pt.uid, gid: pt.gid, caps: wantsUser ? ALL_CAPS : pt.caps, userns,
-    dumpable: pt.dumpable, hasMm: true, mmUserns: pt.mmUserns, ns: slots, pidns, fds: new Map(pt.fds),
+    dumpable: pt.dumpable, hasMm: true, mmUserns: pt.mmUserns, ns: slots, pidns, fds: pt.fds, // the same handles: the Map is a value, shared
   });
-  s.byName.set(name, idx);
+  s.byName = new Map(s.byName).set(name, idx); // a state's Maps are replaced, never mutated
   return OK;
 }
 
@@ -346,11 +346,13 @@ function resolve(s: SState, ci: number, path: string, follow: boolean): Found | 
 }
 
 function install(s: SState, ti: number, name: string, h: SHandle): void {
-  const fds = s.tasks[ti]!.fds;
+  const t = s.tasks[ti]!;
+  const fds = new Map(t.fds); // a state's Maps are replaced, never mutated (clones share them)
   const old = fds.get(name);
   if (old !== undefined) fds.set(hiddenName(fds, name), old);
   s.handles.push(h);
   fds.set(name, s.handles.length - 1);
+  t.fds = fds;
 }
 
 function pidnsOfTask(s: SState, ti: number): number {
@@ -538,16 +540,22 @@ export function specStep(s: SState, op: Op): Outcome {
     case 'cred': return cred(s, ci, op);
     case 'open': return open(s, ci, op.path, op.fd, op.flags);
     case 'close': {
-      const fds = s.tasks[ci]!.fds;
-      return fds.delete(op.fd) ? OK : E('EBADF');
+      const t = s.tasks[ci]!;
+      if (!t.fds.has(op.fd)) return E('EBADF');
+      const fds = new Map(t.fds);
+      fds.delete(op.fd);
+      t.fds = fds;
+      return OK;
     }
     case 'dup': {
       const hi = s.tasks[ci]!.fds.get(op.fd);
       if (hi === undefined) return E('EBADF');
-      const fds = s.tasks[ci]!.fds;
+      const t = s.tasks[ci]!;
+      const fds = new Map(t.fds);
       const old = fds.get(op.as);
       if (old !== undefined) fds.set(hiddenName(fds, op.as), old);
       fds.set(op.as, hi);
+      t.fds = fds;
       return handleOutcome(s.handles[hi]!);
     }
     case 'pidfd': {

@@ -24,7 +24,7 @@ export interface STask {
   mmUserns: number;
   ns: number[] | null; // the namespaces the task is in (null once it exited)
   pidns: number; // the pid namespace its pid lives in
-  fds: Map<string, number>; // fd name -> handle
+  fds: ReadonlyMap<string, number>; // fd name -> handle; replaced, never mutated (clones and children share it)
 }
 
 export interface SNs {
@@ -73,7 +73,8 @@ export interface SMount {
 export interface SState {
   profile: Profile;
   tasks: STask[];
-  byName: Map<string, number>;
+  /** Task name -> index. The state's Maps are values: replaced on write, shared by clones. */
+  byName: ReadonlyMap<string, number>;
   ns: SNs[];
   handles: SHandle[];
   mounts: SMount[];
@@ -96,13 +97,31 @@ export function initialSState(profile: Profile): SState {
   return { profile, tasks: [init], byName: new Map([['init', 0]]), ns, handles: [], mounts: [] };
 }
 
+/** A copy that shares nothing mutable: one fixed literal per record kind (see cloneKState), Maps shared (model/records.ts). */
 export function cloneSState(s: SState): SState {
-  return {
-    profile: s.profile,
-    tasks: s.tasks.map((t) => ({ ...t, ns: t.ns ? t.ns.slice() : null, fds: new Map(t.fds) })),
-    byName: new Map(s.byName),
-    ns: s.ns.map((n) => (n.kind === 'mnt' ? { ...n, mounts: n.mounts.slice() } : { ...n })),
-    handles: s.handles.map((h) => ({ ...h })),
-    mounts: s.mounts.map((m) => ({ ...m })),
-  };
+  const tasks = new Array<STask>(s.tasks.length);
+  for (let i = 0; i < tasks.length; i++) {
+    const t = s.tasks[i]!;
+    tasks[i] = { name: t.name, state: t.state, parent: t.parent, uid: t.uid, gid: t.gid, caps: t.caps, userns: t.userns,
+      dumpable: t.dumpable, hasMm: t.hasMm, mmUserns: t.mmUserns, ns: t.ns ? t.ns.slice() : null, pidns: t.pidns, fds: t.fds };
+  }
+  const ns = new Array<SNs>(s.ns.length);
+  for (let i = 0; i < ns.length; i++) {
+    const n = s.ns[i]!;
+    ns[i] = { kind: n.kind, owner: n.owner, parent: n.parent, level: n.level, reaper: n.reaper, ownerUid: n.ownerUid,
+      mounts: n.kind === 'mnt' ? n.mounts.slice() : n.mounts }; // only a mnt ns has mounts
+  }
+  const handles = new Array<SHandle>(s.handles.length);
+  for (let i = 0; i < handles.length; i++) {
+    const h = s.handles[i]!;
+    handles[i] = { kind: h.kind, ns: h.ns, mount: h.mount, task: h.task, pidns: h.pidns, linkHandle: h.linkHandle, entry: h.entry,
+      uid: h.uid, gid: h.gid, ownerTask: h.ownerTask, mode: h.mode, immutable: h.immutable, opath: h.opath, read: h.read, write: h.write };
+  }
+  const mounts = new Array<SMount>(s.mounts.length);
+  for (let i = 0; i < mounts.length; i++) {
+    const m = s.mounts[i]!;
+    mounts[i] = { mntns: m.mntns, target: m.target, ns: m.ns, uid: m.uid, gid: m.gid, ownerTask: m.ownerTask, mode: m.mode,
+      immutable: m.immutable, detached: m.detached, locked: m.locked };
+  }
+  return { profile: s.profile, tasks, byName: s.byName, ns, handles, mounts };
 }
