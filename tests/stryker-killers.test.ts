@@ -127,6 +127,40 @@ const NSPROXY: Record<string, Op[]> = {
   ],
 };
 
+const FORK: Record<string, Op[]> = {
+  // zap_pid_ns_processes: members whose parent is inside go with the reaper, one whose parent
+  // is outside (it entered by setns) stays a zombie for its parent; reparenting on a member's exit
+  'pid namespace teardown with a member from outside': [
+    { op: 'spawn', task: 't1', parent: 'init', newns: ['pid'] },
+    { op: 'spawn', task: 'a', parent: 't1' },
+    { op: 'spawn', task: 'b', parent: 'a' },
+    { op: 'spawn', task: 'z', parent: 't1' },
+    { op: 'exit', task: 'z' },
+    { op: 'reap', task: 'z' },
+    { op: 'spawn', task: 'p', parent: 'init' },
+    { op: 'open', task: 'p', path: '/proc/t1/ns/pid', fd: 'fp' },
+    { op: 'setns', task: 'p', fd: 'fp', nstype: 'pid' },
+    { op: 'spawn', task: 'c', parent: 'p' },
+    { op: 'spawn', task: 'q', parent: 'init' },
+    { op: 'exit', task: 'a' },
+    { op: 'readlink', task: 'init', path: '/proc/a/ns/pid' },
+    { op: 'readlink', task: 'init', path: '/proc/b/ns/pid' },
+    { op: 'exit', task: 't1' },
+    { op: 'readlink', task: 'init', path: '/proc/c/ns/pid' },
+    { op: 'readdir', task: 'init', path: '/proc/c/ns' },
+    { op: 'reap', task: 't1' },
+    { op: 'reap', task: 'a' },
+    { op: 'reap', task: 'b' },
+    { op: 'spawn', task: 'd', parent: 'p' },
+    { op: 'reap', task: 'c' },
+    { op: 'reap', task: 't1' },
+    { op: 'exit', task: 'q' },
+    { op: 'reap', task: 'q' },
+    { op: 'exit', task: 'p' },
+    { op: 'reap', task: 'p' },
+  ],
+};
+
 /** Runs ops in lockstep; returns the violations as text (none expected). */
 function violations(profile: keyof typeof PROFILES, ops: readonly Op[]): string[] {
   const c = new Checker(PROFILES[profile]);
@@ -140,4 +174,8 @@ function violations(profile: keyof typeof PROFILES, ops: readonly Op[]): string[
 
 describe('nsproxy.ts killers (lockstep, v6.18)', () => {
   for (const [name, ops] of Object.entries(NSPROXY)) it(name, () => expect(violations('v6.18', ops)).toEqual([]));
+});
+
+describe('fork.ts killers (lockstep, v6.18)', () => {
+  for (const [name, ops] of Object.entries(FORK)) it(name, () => expect(violations('v6.18', ops)).toEqual([]));
 });
