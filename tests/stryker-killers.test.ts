@@ -2,10 +2,16 @@
 // several user namespaces: the ->install checks against the caller's cred and the pending nsset
 // cred, pidfd setns flag by flag, pid namespace ancestry) and of the files listed per trace. Each
 // runs on spec and simulation in lockstep and must break nothing; see model/mutants/README.md.
+// Also the traces of scenarios/killers/ (found by a mutation-guided search): each replays on
+// spec and simulation with every step meeting its expect and no property broken.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Op } from '../model/types.ts';
-import { PROFILES } from '../model/profiles.ts';
+import { getProfile, PROFILES } from '../model/profiles.ts';
+import { parseTrace } from '../model/trace.ts';
 import { Checker, fmt } from '../properties/harness.ts';
+import { replayModel } from '../properties/replay.ts';
 
 const ENTRIES = ['cgroup', 'ipc', 'mnt', 'net', 'pid', 'pid_for_children', 'time', 'time_for_children', 'user', 'uts'];
 const look = (task: string): Op[] => ENTRIES.map((e) => ({ op: 'readlink', task, path: `/proc/${task}/ns/${e}` }) as Op);
@@ -161,6 +167,55 @@ const FORK: Record<string, Op[]> = {
   ],
 };
 
+const V30: Record<string, Op[]> = {
+  // v3.0 proc dentries: cached by lookup and readdir, reused while the task lives, evicted by
+  // shrink when unused, unhashed at reap (proc_flush_task) and killed at the last dput after it
+  'v3.0 dentry lifetimes': [
+    { op: 'spawn', task: 't1', parent: 'init', newns: ['net', 'uts'] },
+    { op: 'nsid', task: 'init', path: '/proc/t1/ns/net', as: 'N1' },
+    { op: 'nsid', task: 'init', path: '/proc/t1/ns/uts', as: 'N2' },
+    { op: 'readdir', task: 'init', path: '/proc/t1/ns' },
+    { op: 'open', task: 'init', path: '/proc/t1/ns/net', fd: 'f1' },
+    { op: 'open', task: 'init', path: '/proc/t1/ns/net', fd: 'f2' },
+    { op: 'dup', task: 'init', fd: 'f2', as: 'f3' },
+    { op: 'close', task: 'init', fd: 'f1' },
+    { op: 'stat', task: 'init', path: '/proc/t1/ns/uts' },
+    { op: 'shrink' },
+    { op: 'alive', ns: 'N2' },
+    { op: 'open', task: 'init', path: '/proc/t1/ns/ipc', fd: 'f4' },
+    { op: 'exit', task: 't1' },
+    { op: 'alive', ns: 'N2' },
+    { op: 'reap', task: 't1' },
+    { op: 'alive', ns: 'N1' },
+    { op: 'alive', ns: 'N2' },
+    { op: 'close', task: 'init', fd: 'f2' },
+    { op: 'alive', ns: 'N1' },
+    { op: 'close', task: 'init', fd: 'f3' },
+    { op: 'alive', ns: 'N1' },
+    { op: 'close', task: 'init', fd: 'f4' },
+    { op: 'shrink' },
+    { op: 'alive', ns: 'N1' },
+  ],
+  // a cached entry of a live task that nobody holds: shrink kills it, a new lookup makes another
+  'v3.0 lookups after shrink and across tasks': [
+    { op: 'spawn', task: 't1', parent: 'init', newns: ['net'] },
+    { op: 'spawn', task: 't2', parent: 't1' },
+    { op: 'nsid', task: 'init', path: '/proc/t1/ns/net', as: 'N1' },
+    { op: 'nsid', task: 't2', path: '/proc/t2/ns/net', as: 'N2' },
+    { op: 'open', task: 't2', path: '/proc/t1/ns/net', fd: 'f1' },
+    { op: 'stat', task: 't2', fd: 'f1' },
+    { op: 'shrink' },
+    { op: 'exit', task: 't1' },
+    { op: 'reap', task: 't1' },
+    { op: 'alive', ns: 'N1' },
+    { op: 'exit', task: 't2' },
+    { op: 'alive', ns: 'N1' },
+    { op: 'reap', task: 't2' },
+    { op: 'shrink' },
+    { op: 'alive', ns: 'N1' },
+  ],
+};
+
 /** Runs ops in lockstep; returns the violations as text (none expected). */
 function violations(profile: keyof typeof PROFILES, ops: readonly Op[]): string[] {
   const c = new Checker(PROFILES[profile]);
@@ -178,4 +233,23 @@ describe('nsproxy.ts killers (lockstep, v6.18)', () => {
 
 describe('fork.ts killers (lockstep, v6.18)', () => {
   for (const [name, ops] of Object.entries(FORK)) it(name, () => expect(violations('v6.18', ops)).toEqual([]));
+});
+
+describe('v3.0 dcache killers (lockstep; refs.ts dput/dentry_kill, proc-namespaces.ts flush and revalidate)', () => {
+  for (const [name, ops] of Object.entries(V30)) it(name, () => expect(violations('v3.0', ops)).toEqual([]));
+});
+
+const KILLERS = join(import.meta.dirname, '..', 'scenarios', 'killers');
+
+describe('scenarios/killers replay on spec and simulation', () => {
+  for (const file of readdirSync(KILLERS).filter((f) => f.endsWith('.json')).sort()) {
+    const trace = parseTrace(readFileSync(join(KILLERS, file), 'utf8'));
+    it(file, () => {
+      for (const level of ['spec', 'sim'] as const) {
+        const r = replayModel(trace, level, getProfile(trace.profile!)!);
+        expect(r.mismatches.map((i) => `${level} step ${i}: ${fmt(r.steps[i]!.outcome)}`)).toEqual([]);
+        expect(r.violation).toBeNull();
+      }
+    });
+  }
 });
