@@ -1,14 +1,14 @@
 // Exhaustive search throughput, side by side in one run (absolute times drift on this machine):
 // the naive baseline (raw JSON state keys in a Map, one thread, no symmetry), explore with one
 // worker and with two, at the default v6.18 bounds; bytes per stored state; and where the time
-// of one transition goes (Checker.clone vs explore's copy, apply with every check, the key).
+// of one transition goes (Checker.clone, apply with every check, the key).
 // explore runs complete (the default bounds and depth); the naive baseline stops at --max-states.
 // Run: npx tsx bench/explore-throughput.ts [--depth 3] [--max-states 15000] [--profile v6.18]
 import { cpus, loadavg } from 'node:os';
 import { getProfile } from '../model/profiles.ts';
 import { explore, exploreBounds } from '../explore/index.ts';
 import { naiveExplore, rawKey } from '../explore/naive.ts';
-import { fastClone, SearchCtx } from '../explore/bfs.ts';
+import { SearchCtx } from '../explore/bfs.ts';
 import type { Node } from '../explore/bfs.ts';
 import { bindNames } from '../properties/alphabet.ts';
 
@@ -55,7 +55,7 @@ const ctx = new SearchCtx(profile, bounds, new Set(), true);
 const sample: Node[] = [];
 const root = ctx.root();
 for (const op of ctx.alphabet.enumerate(root.c.spec, root.names)) {
-  const c = fastClone(root.c);
+  const c = root.c.clone();
   const r = c.apply(op);
   if (!r.violation) sample.push({ c, names: bindNames(root.names, op, r.spec), ops: [op] });
 }
@@ -69,12 +69,11 @@ const per = (f: (n: Node, op: (typeof pairs)[number][1]) => void): number => {
   return (c.user + c.system) / (3 * pairs.length);
 };
 const tClone = per((n) => { n.c.clone(); });
-const tFast = per((n) => { fastClone(n.c); });
-const tApply = per((n, op) => { fastClone(n.c).apply(op); }) - tFast;
+const tApply = per((n, op) => { n.c.clone().apply(op); }) - tClone;
 const tKey = per((n) => { ctx.key(n); });
 const tRaw = per((n) => { rawKey(n); });
 console.log('');
-console.log('| CPU us per transition | Checker.clone() | explore fastClone | apply (spec + sim + invariants + refinement) | canonical key + fingerprint | naive JSON key |');
-console.log('|---|---|---|---|---|---|');
-console.log(`| ${profile.name}, depth-1 states (${pairs.length} transitions) | ${tClone.toFixed(2)} | ${tFast.toFixed(2)} | ${tApply.toFixed(2)} | ${tKey.toFixed(2)} | ${tRaw.toFixed(2)} |`);
+console.log('| CPU us per transition | Checker.clone() | apply (spec + sim + invariants + refinement) | canonical key + fingerprint | naive JSON key |');
+console.log('|---|---|---|---|---|');
+console.log(`| ${profile.name}, depth-1 states (${pairs.length} transitions) | ${tClone.toFixed(2)} | ${tApply.toFixed(2)} | ${tKey.toFixed(2)} | ${tRaw.toFixed(2)} |`);
 console.log(`load average at end ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);

@@ -1,14 +1,13 @@
 // The search's building blocks shared by the one-thread engine and the parallel workers: search
-// nodes (the lockstep Checker, the alphabet's Names and the op path that reached the node), a
-// Checker copy without the constructor's wasted initial states, the expansion of one node into
-// its successors, and (de)serialisation of nodes for worker_threads.
+// nodes (the lockstep Checker, the alphabet's Names and the op path that reached the node), the
+// expansion of one node into its successors, and nodes rebuilt from op paths (what the frontier
+// keeps, and what travels to worker_threads).
 import type { Op } from '../model/types.ts';
 import type { Profile } from '../model/profiles.ts';
 import { getProfile } from '../model/profiles.ts';
 import { Alphabet, bindNames, NO_NAMES } from '../properties/alphabet.ts';
 import type { Bounds, Names } from '../properties/alphabet.ts';
 import { Checker, violationKey } from '../properties/harness.ts';
-import type { CheckerSnapshot } from '../properties/harness.ts';
 import { KeyEncoder } from './key.ts';
 import type { LifecycleTracker } from '../model/lifecycle/index.ts';
 
@@ -25,11 +24,6 @@ export interface FoundViolation {
   property: string;
   detail: string;
   ops: Op[];
-}
-
-/** A copy of a search state's Checker (Checker.clone: the states are cloned, not rebuilt). */
-export function fastClone(c: Checker): Checker {
-  return c.clone();
 }
 
 /** The search's fixed context: alphabet, key encoder and what to let pass. */
@@ -57,19 +51,20 @@ export class SearchCtx {
 }
 
 /**
- * Every successor of `node`, in the alphabet's order: `onState` for a successor that breaks
- * nothing (with its key already encoded in ctx; `child()` builds the node, op path included,
- * only for the successors a caller keeps), `onViolation` for one that breaks a property
- * (masked ones are dropped: they are neither reported nor expanded). Returns the op count.
+ * Every successor of `node`, in the alphabet's order: `onState(op)` for a successor that breaks
+ * nothing (its key already encoded in ctx; the caller keeps `[...node.ops, op]`, the path, if it
+ * keeps the state), `onViolation` for one that breaks a property (masked ones are dropped: they
+ * are neither reported nor expanded). Returns the op count.
  */
 export function expand(
   ctx: SearchCtx, node: Node,
-  onState: (child: () => Node) => void,
+  onState: (op: Op) => void,
   onViolation: (key: string, property: string, detail: string, ops: Op[]) => void,
 ): number {
   const ops = ctx.alphabet.enumerate(node.c.spec, node.names);
+  const st: { c: Checker; names: Names } = { c: node.c, names: node.names };
   for (const op of ops) {
-    const c = fastClone(node.c);
+    const c = node.c.clone();
     const r = c.apply(op);
     if (ctx.tracker && !r.violation) ctx.tracker.transition(node.c.sim, c.sim, op);
     if (r.violation) {
@@ -79,28 +74,44 @@ export function expand(
       }
       continue;
     }
-    const st = { c, names: bindNames(node.names, op, r.spec) };
+    st.c = c;
+    st.names = bindNames(node.names, op, r.spec);
     ctx.key(st);
-    onState(() => ({ c: st.c, names: st.names, ops: [...node.ops, op] }));
+    onState(op);
   }
   return ops.length;
 }
 
-/** A node as plain data for postMessage (structured clone keeps Maps). */
-export interface WireNode {
-  checker: CheckerSnapshot;
-  fds: readonly string[];
-  ns: readonly string[];
-  ops: Op[];
-}
+/**
+ * Search nodes from their op paths. The frontier keeps only paths (a few hundred bytes a state
+ * instead of two model states); a node is rebuilt by replaying its path from the root, reusing
+ * the longest prefix of the last path rebuilt. BFS order keeps siblings together, so a node
+ * costs about one copy and one step (against some 80 successors to expand).
+ */
+export class Rebuilder {
+  /** states[k]: the node after the first k ops of `path`. */
+  private readonly states: Node[];
+  private path: Op[] = [];
 
-export function toWire(n: Node): WireNode {
-  return { checker: n.c.snapshot(), fds: n.names.fds, ns: n.names.ns, ops: n.ops };
-}
+  constructor(root: Node) {
+    this.states = [root];
+  }
 
-export function fromWire(w: WireNode, profile: Profile, ignore: ReadonlySet<string>): Node {
-  const c = Checker.restore(w.checker, profile, ignore.size ? { ignore } : {});
-  return { c, names: { fds: w.fds, ns: w.ns }, ops: w.ops };
+  node(ops: Op[]): Node {
+    let k = 0;
+    const n = Math.min(ops.length, this.path.length);
+    while (k < n && ops[k] === this.path[k]) k++;
+    this.states.length = k + 1;
+    for (let i = k; i < ops.length; i++) {
+      const from = this.states[i]!;
+      const c = from.c.clone();
+      const r = c.apply(ops[i]!);
+      if (r.violation) throw new Error(`explore: a frontier path breaks ${r.violation.property} on replay (the step is not deterministic)`);
+      this.states.push({ c, names: bindNames(from.names, ops[i]!, r.spec), ops: ops.slice(0, i + 1) });
+    }
+    this.path = ops;
+    return this.states[ops.length]!;
+  }
 }
 
 /** The setup every worker repeats: profile by name, bounds, mutant, masked keys. */
@@ -122,25 +133,28 @@ export function profileOf(name: string): Profile {
 export interface ChunkResult {
   /** Fingerprints (hi, lo pairs) of the chunk's new successors, first occurrence each, in order. */
   fps: Uint32Array;
-  nodes: WireNode[];
+  /** Their op paths (none on the last level, which is counted, never expanded). */
+  paths: Op[][];
   violations: FoundViolation[];
   transitions: number;
 }
 
 /**
- * Expands a contiguous run of the frontier, in order. A successor is kept when its fingerprint
- * is neither in `visited` (a snapshot that holds only states earlier in BFS order) nor earlier in
- * this chunk; the caller merges chunks in order, so the result equals the one-thread search.
+ * Expands a contiguous run of the frontier (op paths), in order. A successor is kept when its
+ * fingerprint is neither in `visited` (which holds only states earlier in BFS order) nor
+ * earlier in this chunk; the caller merges chunks in order, so the result equals the
+ * one-thread search.
  */
-export function expandChunk(ctx: SearchCtx, nodes: Node[], visited: { has(hi: number, lo: number): boolean }, last: boolean): ChunkResult {
+export function expandChunk(ctx: SearchCtx, rebuild: Rebuilder, paths: Op[][], visited: { has(hi: number, lo: number): boolean }, last: boolean): ChunkResult {
   const local = new Set<string>(); // hi:lo of this chunk's successors (a chunk is small)
   const fps: number[] = [];
-  const out: WireNode[] = [];
+  const out: Op[][] = [];
   const violations: FoundViolation[] = [];
   const seenKeys = new Set<string>();
   let transitions = 0;
-  for (const node of nodes) {
-    transitions += expand(ctx, node, (child) => {
+  for (const path of paths) {
+    const node = rebuild.node(path);
+    transitions += expand(ctx, node, (op) => {
       const hi = ctx.fp[0]!;
       const lo = ctx.fp[1]!;
       if (visited.has(hi, lo)) return;
@@ -148,12 +162,12 @@ export function expandChunk(ctx: SearchCtx, nodes: Node[], visited: { has(hi: nu
       if (local.has(k)) return;
       local.add(k);
       fps.push(hi, lo);
-      if (!last) out.push(toWire(child())); // the last level is counted, never expanded
+      if (!last) out.push([...path, op]);
     }, (key, property, detail, ops) => {
       if (seenKeys.has(key)) return;
       seenKeys.add(key);
       violations.push({ key, property, detail, ops });
     });
   }
-  return { fps: Uint32Array.from(fps), nodes: out, violations, transitions };
+  return { fps: Uint32Array.from(fps), paths: out, violations, transitions };
 }

@@ -10,8 +10,8 @@ import type { Profile } from '../model/profiles.ts';
 import type { LifecycleTracker } from '../model/lifecycle/index.ts';
 import type { Bounds } from '../properties/alphabet.ts';
 import { activeMutants } from '../model/kernel/mutant-hooks.ts';
-import { expand, SearchCtx, toWire } from './bfs.ts';
-import type { ChunkResult, FoundViolation, Node, WireNode, WorkerSetup } from './bfs.ts';
+import { expand, Rebuilder, SearchCtx } from './bfs.ts';
+import type { ChunkResult, FoundViolation, WorkerSetup } from './bfs.ts';
 import { collisionProbability, FingerprintSet } from './fingerprint.ts';
 import { keyWarnings } from './key.ts';
 
@@ -214,21 +214,23 @@ export function exploreSync(profile: Profile, opts: ExploreOptions = {}): Explor
   const root = ctx.root();
   ctx.key(root);
   visit();
-  let frontier: Node[] = [root];
+  const rebuild = new Rebuilder(root);
+  let frontier: Op[][] = [[]]; // op paths: a node is rebuilt when it is expanded
   let fixpoint = false;
   let stop = false;
   for (let depth = 0; depth < run.depthBound && !stop; depth++) {
-    const next: Node[] = [];
+    const next: Op[][] = [];
     const last = depth === run.depthBound - 1; // its successors are counted, never expanded
     let found = 0;
     for (let i = 0; i < frontier.length && !stop; i++) {
-      run.transitions += expand(ctx, frontier[i]!, (child) => {
+      const path = frontier[i]!;
+      run.transitions += expand(ctx, rebuild.node(path), (op) => {
         if (stop || !visit()) return;
         found++;
-        if (!last) next.push(child());
+        if (!last) next.push([...path, op]);
         if (!run.added(depth + 1)) stop = true;
       }, (key, property, detail, ops) => run.violation({ key, property, detail, ops }));
-      frontier[i] = null as unknown as Node; // expanded: let it go
+      frontier[i] = null as unknown as Op[]; // expanded: let it go
       run.progress(depth, i + 1, frontier.length, found);
     }
     if (found === 0) { fixpoint = !stop; break; }
@@ -258,13 +260,13 @@ async function exploreParallel(profile: Profile, opts: ExploreOptions, nWorkers:
   const pool = await startPool(nWorkers, setup);
   let fixpoint = false;
   try {
-    let frontier: WireNode[] = [toWire(root)];
+    let frontier: Op[][] = [[]];
     let stop = false;
     for (let depth = 0; depth < run.depthBound && !stop; depth++) {
       const size = Math.max(1, Math.min(64, Math.ceil(frontier.length / (nWorkers * 8))));
-      const chunks: WireNode[][] = [];
+      const chunks: Op[][][] = [];
       for (let i = 0; i < frontier.length; i += size) chunks.push(frontier.slice(i, i + size));
-      const next: WireNode[] = [];
+      const next: Op[][] = [];
       const last = depth === run.depthBound - 1;
       let found = 0;
       let done = 0;
@@ -276,7 +278,7 @@ async function exploreParallel(profile: Profile, opts: ExploreOptions, nWorkers:
         for (let j = 0; j < r.fps.length >> 1 && !stop; j++) {
           if (!fps.add(r.fps[2 * j]!, r.fps[2 * j + 1]!)) continue;
           found++;
-          if (!last) next.push(r.nodes[j]!);
+          if (!last) next.push(r.paths[j]!);
           if (!run.added(depth + 1)) stop = true;
         }
         run.progress(depth, done, frontier.length, found);
@@ -294,7 +296,7 @@ async function exploreParallel(profile: Profile, opts: ExploreOptions, nWorkers:
 
 interface Pool {
   /** Runs the chunks; `merge` sees the results strictly in chunk order; false stops the level. */
-  level(chunks: WireNode[][], table: () => Uint32Array, merge: (r: ChunkResult, k: number) => boolean, last: boolean): Promise<void>;
+  level(chunks: Op[][][], table: () => Uint32Array, merge: (r: ChunkResult, k: number) => boolean, last: boolean): Promise<void>;
   close(): Promise<void>;
 }
 

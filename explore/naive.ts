@@ -7,7 +7,7 @@ import type { Profile } from '../model/profiles.ts';
 import type { Bounds } from '../properties/alphabet.ts';
 import { bindNames } from '../properties/alphabet.ts';
 import { violationKey } from '../properties/harness.ts';
-import { fastClone, SearchCtx } from './bfs.ts';
+import { SearchCtx } from './bfs.ts';
 import type { Node } from './bfs.ts';
 
 export interface NaiveResult {
@@ -48,7 +48,7 @@ export function naiveExplore(profile: Profile, bounds: Partial<Bounds>, depth: n
       if (seen.size >= maxStates) break;
       for (const op of ctx.alphabet.enumerate(n.c.spec, n.names)) {
         transitions++;
-        const c = fastClone(n.c);
+        const c = n.c.clone();
         const r = c.apply(op);
         if (r.violation) {
           const k = violationKey(r.violation.property, r.violation.detail);

@@ -1,27 +1,27 @@
 // An explore worker thread: it sets up the same alphabet, key and mutant as the main thread,
-// then expands the chunks of each BFS level it is sent and returns their new successors.
+// then expands the chunks of each BFS level it is sent (op paths, rebuilt here by replay) and
+// returns their new successors.
 import { parentPort } from 'node:worker_threads';
+import type { Op } from '../model/types.ts';
 import { activate } from '../model/mutants/index.ts';
-import { expandChunk, fromWire, profileOf, SearchCtx } from './bfs.ts';
-import type { WireNode, WorkerSetup } from './bfs.ts';
+import { expandChunk, profileOf, Rebuilder, SearchCtx } from './bfs.ts';
+import type { WorkerSetup } from './bfs.ts';
 import { FingerprintSet } from './fingerprint.ts';
 import { keyWarnings } from './key.ts';
 
 let ctx: SearchCtx | null = null;
-let ignore: ReadonlySet<string> = new Set();
+let rebuild: Rebuilder | null = null;
 
-type Msg = { type: 'init'; setup: WorkerSetup } | { type: 'chunk'; id: number; nodes: WireNode[]; table: Uint32Array; last: boolean };
+type Msg = { type: 'init'; setup: WorkerSetup } | { type: 'chunk'; id: number; nodes: Op[][]; table: Uint32Array; last: boolean };
 
 parentPort!.on('message', (m: Msg) => {
   if (m.type === 'init') {
     activate(m.setup.mutant);
-    ignore = new Set(m.setup.ignore);
-    ctx = new SearchCtx(profileOf(m.setup.profile), m.setup.bounds, ignore, m.setup.symmetry);
+    ctx = new SearchCtx(profileOf(m.setup.profile), m.setup.bounds, new Set(m.setup.ignore), m.setup.symmetry);
+    rebuild = new Rebuilder(ctx.root());
     parentPort!.postMessage({ type: 'ready' });
     return;
   }
-  const c = ctx!;
-  const nodes = m.nodes.map((w) => fromWire(w, c.profile, ignore));
-  const r = expandChunk(c, nodes, FingerprintSet.view(m.table), m.last);
+  const r = expandChunk(ctx!, rebuild!, m.nodes, FingerprintSet.view(m.table), m.last);
   parentPort!.postMessage({ type: 'result', id: m.id, ...r, warnings: keyWarnings });
 });
