@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MUTANTS, findMutant, switchesOf, withMutant } from '../model/mutants/index.ts';
-import { activeMutants } from '../model/kernel/mutant-hooks.ts';
+import { activeMutants, setMutants } from '../model/kernel/mutant-hooks.ts';
 import { getProfile, PROFILES } from '../model/profiles.ts';
 import { parseTrace } from '../model/trace.ts';
 import type { Profile } from '../model/profiles.ts';
@@ -58,8 +58,15 @@ describe('stored mutant counterexamples (scenarios/mutants)', () => {
       if (switchesOf(m).length > 0) {
         expect(verdict(profile, t, new Set())).toBe('pass');
       } else {
-        // a profile-difference row: the faithful profile is the mutant; the fix (v3.8) passes
+        // a profile-difference row: the faithful profile is the mutant; the fix (v3.8) passes, and
+        // so does the profile itself with its dentry cache switched off (the `no-dcache` hook)
         expect(verdict(PROFILES['v3.8'], t, new Set())).toBe('pass');
+        setMutants(['no-dcache']);
+        try {
+          expect(verdict(profile, t, new Set())).toBe('pass');
+        } finally {
+          setMutants(null);
+        }
       }
       expect(replayModel(t, 'spec', profile).mismatches).toEqual([]);
     });
