@@ -33,6 +33,8 @@ export interface ExploreOptions {
   maxStates?: number;
   maxMemoryMb?: number;
   workers?: number;
+  /** With workers: levels with fewer nodes than this per worker run in the main thread (default 128). */
+  localLevel?: number;
   exact?: boolean;
   bounds?: Partial<Bounds>;
   ignore?: ReadonlySet<string>;
@@ -194,6 +196,28 @@ class Run {
   }
 }
 
+/**
+ * Expands one BFS level in this thread: the next level's op paths, or null when the level
+ * found no new state. `visit` adds the fingerprint (or key) left in ctx; false if already seen.
+ */
+function levelHere(ctx: SearchCtx, rebuild: Rebuilder, run: Run, frontier: Op[][], depth: number, visit: () => boolean): Op[][] | null {
+  const next: Op[][] = [];
+  const last = depth === run.depthBound - 1; // its successors are counted, never expanded
+  let found = 0;
+  for (let i = 0; i < frontier.length && !run.stoppedBy; i++) {
+    const path = frontier[i]!;
+    run.transitions += expand(ctx, rebuild.node(path), (op) => {
+      if (run.stoppedBy || !visit()) return;
+      found++;
+      if (!last) next.push([...path, op]);
+      run.added(depth + 1);
+    }, (key, property, detail, ops) => run.violation({ key, property, detail, ops }));
+    frontier[i] = null as unknown as Op[]; // expanded: let it go
+    run.progress(depth, i + 1, frontier.length, found);
+  }
+  return found === 0 ? null : next;
+}
+
 /** The one-thread search (also the engine of --exact). */
 export function exploreSync(profile: Profile, opts: ExploreOptions = {}): ExploreResult {
   const ctx = new SearchCtx(profile, exploreBounds(profile, opts.bounds), opts.ignore ?? new Set(), opts.symmetry ?? true);
@@ -217,23 +241,9 @@ export function exploreSync(profile: Profile, opts: ExploreOptions = {}): Explor
   const rebuild = new Rebuilder(root);
   let frontier: Op[][] = [[]]; // op paths: a node is rebuilt when it is expanded
   let fixpoint = false;
-  let stop = false;
-  for (let depth = 0; depth < run.depthBound && !stop; depth++) {
-    const next: Op[][] = [];
-    const last = depth === run.depthBound - 1; // its successors are counted, never expanded
-    let found = 0;
-    for (let i = 0; i < frontier.length && !stop; i++) {
-      const path = frontier[i]!;
-      run.transitions += expand(ctx, rebuild.node(path), (op) => {
-        if (stop || !visit()) return;
-        found++;
-        if (!last) next.push([...path, op]);
-        if (!run.added(depth + 1)) stop = true;
-      }, (key, property, detail, ops) => run.violation({ key, property, detail, ops }));
-      frontier[i] = null as unknown as Op[]; // expanded: let it go
-      run.progress(depth, i + 1, frontier.length, found);
-    }
-    if (found === 0) { fixpoint = !stop; break; }
+  for (let depth = 0; depth < run.depthBound && !run.stoppedBy; depth++) {
+    const next = levelHere(ctx, rebuild, run, frontier, depth, visit);
+    if (next === null) { fixpoint = !run.stoppedBy; break; }
     frontier = next;
   }
   run.progress(run.statesPerDepth.length - 1, 0, 0, 0, true);
@@ -241,6 +251,9 @@ export function exploreSync(profile: Profile, opts: ExploreOptions = {}): Explor
   const bytes = fps ? fps.bytes : keyBytes + 48 * keys!.size;
   return run.result(opts, ctx.alphabet.bounds, bytes, 1, fixpoint);
 }
+
+/** Levels with fewer nodes than this per worker are expanded by the main thread. */
+const SMALL_LEVEL = 128;
 
 /** Level-synchronous parallel BFS: chunks of a level go to workers, results merge in order. */
 async function exploreParallel(profile: Profile, opts: ExploreOptions, nWorkers: number): Promise<ExploreResult> {
@@ -257,12 +270,23 @@ async function exploreParallel(profile: Profile, opts: ExploreOptions, nWorkers:
   const root = ctx.root();
   ctx.key(root);
   fps.add(ctx.fp[0]!, ctx.fp[1]!);
-  const pool = await startPool(nWorkers, setup);
+  // The workers boot (module loading, compilation) while this thread expands the first levels,
+  // which are too small to share anyway.
+  const booting = startPool(nWorkers, setup);
+  booting.catch(() => undefined); // awaited below; this only keeps a failed boot from being unhandled
+  const rebuild = new Rebuilder(root);
+  let frontier: Op[][] = [[]];
+  let depth = 0;
   let fixpoint = false;
+  for (; depth < run.depthBound && !run.stoppedBy && frontier.length < (opts.localLevel ?? SMALL_LEVEL) * nWorkers; depth++) {
+    const next = levelHere(ctx, rebuild, run, frontier, depth, () => fps.add(ctx.fp[0]!, ctx.fp[1]!));
+    if (next === null) { fixpoint = !run.stoppedBy; break; }
+    frontier = next;
+  }
+  const pool = await booting;
   try {
-    let frontier: Op[][] = [[]];
-    let stop = false;
-    for (let depth = 0; depth < run.depthBound && !stop; depth++) {
+    let stop = fixpoint || !!run.stoppedBy;
+    for (; depth < run.depthBound && !stop; depth++) {
       const size = Math.max(1, Math.min(64, Math.ceil(frontier.length / (nWorkers * 8))));
       const chunks: Op[][][] = [];
       for (let i = 0; i < frontier.length; i += size) chunks.push(frontier.slice(i, i + size));

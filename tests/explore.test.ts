@@ -77,11 +77,14 @@ describe('explore', () => {
   it('gives the same states, counts and shortest traces with 2 workers as with 1', async () => {
     const bounds: Partial<Bounds> = { ...TINY, ops: ['spawn', 'cred', 'nsid', 'open', 'close'] };
     const one = await explore(v30, { depth: 3, bounds });
-    const two = await explore(v30, { depth: 3, bounds, workers: 2 });
-    expect(two.distinctStates).toBe(one.distinctStates);
-    expect(two.statesPerDepth).toEqual(one.statesPerDepth);
-    expect(two.transitions).toBe(one.transitions);
-    expect(two.violations).toEqual(one.violations);
+    // localLevel 0: every level goes to the workers; 8: the first levels run in the main thread
+    for (const localLevel of [0, 8]) {
+      const two = await explore(v30, { depth: 3, bounds, workers: 2, localLevel });
+      expect(two.distinctStates).toBe(one.distinctStates);
+      expect(two.statesPerDepth).toEqual(one.statesPerDepth);
+      expect(two.transitions).toBe(one.transitions);
+      expect(two.violations).toEqual(one.violations);
+    }
   }, 30_000);
 
   it('stops at --max-states with partial statistics (complete: false)', () => {
