@@ -31,6 +31,11 @@ export class SearchCtx {
   readonly alphabet: Alphabet;
   readonly encoder: KeyEncoder;
   readonly fp = new Uint32Array(2);
+  /**
+   * Give a successor equal to its node the node's fingerprint without encoding it (off where a
+   * caller reads the encoder's full key: --exact).
+   */
+  skipUnchanged = true;
   /** Lifecycle coverage of every transition, when asked for (model/lifecycle). */
   tracker: LifecycleTracker | null = null;
 
@@ -63,6 +68,14 @@ export function expand(
 ): number {
   const ops = ctx.alphabet.enumerate(node.c.spec, node.names);
   const st: { c: Checker; names: Names } = { c: node.c, names: node.names };
+  // an op that changes nothing (most errors) leads back to this node: its key, not a new one
+  let hi = 0;
+  let lo = 0;
+  if (ctx.skipUnchanged) {
+    ctx.key(node);
+    hi = ctx.fp[0]!;
+    lo = ctx.fp[1]!;
+  }
   for (const op of ops) {
     const c = node.c.clone();
     const r = c.apply(op);
@@ -76,7 +89,12 @@ export function expand(
     }
     st.c = c;
     st.names = bindNames(node.names, op, r.spec);
-    ctx.key(st);
+    if (ctx.skipUnchanged && st.names === node.names && c.sameAs(node.c)) {
+      ctx.fp[0] = hi;
+      ctx.fp[1] = lo;
+    } else {
+      ctx.key(st);
+    }
     onState(op);
   }
   return ops.length;

@@ -224,6 +224,7 @@ export function exploreSync(profile: Profile, opts: ExploreOptions = {}): Explor
   ctx.tracker = opts.lifecycle ?? null;
   const run = new Run({ ...opts, depth: opts.depth ?? exploreDepth(profile) });
   const exact = opts.exact ?? false;
+  ctx.skipUnchanged = !exact;
   const fps = exact ? null : new FingerprintSet(1 << 10);
   const keys = exact ? new Set<string>() : null;
   let keyBytes = 0;

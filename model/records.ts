@@ -16,3 +16,11 @@ export function mapWithout<K, V>(m: ReadonlyMap<K, V>, k: K): Map<K, V> {
   r.delete(k);
   return r;
 }
+
+/** Element-wise equality of two number lists (the same list counts as equal at once). */
+export function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -87,6 +87,12 @@ export class Checker {
     return new Checker(this.profile, { invariants: this.checkInvariants, ignore: this.ignore }, this);
   }
 
+  /** Whether both levels and every binding equal `other`'s (an op that changed nothing). */
+  sameAs(other: Checker): boolean {
+    return this.names === other.names && this.simToSpec === other.simToSpec && this.specToSim === other.specToSim
+      && SIM.same(this.sim, other.sim) && SPEC.same(this.spec, other.spec);
+  }
+
   /** The checker as plain data, for worker_threads' structured clone (the profile travels by name). */
   snapshot(): CheckerSnapshot {
     return {

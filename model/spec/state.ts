@@ -3,6 +3,7 @@
 import type { NsKind } from '../types.ts';
 import { ALL_CAPS } from '../types.ts';
 import type { Profile } from '../profiles.ts';
+import { sameNumbers } from '../records.ts';
 
 /** Member slots, in struct nsproxy order (the spec reuses the kernel's layout for its task views). */
 export const S = { uts: 0, ipc: 1, mnt: 2, pid4c: 3, net: 4, time4c: 5, time: 6, cgroup: 7 } as const;
@@ -124,4 +125,40 @@ export function cloneSState(s: SState): SState {
       immutable: m.immutable, detached: m.detached, locked: m.locked };
   }
   return { profile: s.profile, tasks, byName: s.byName, ns, handles, mounts };
+}
+
+/** Whether two spec states are equal field for field (Maps by identity; see sameKState). */
+export function sameSState(a: SState, b: SState): boolean {
+  if (a.byName !== b.byName || a.tasks.length !== b.tasks.length || a.ns.length !== b.ns.length
+    || a.handles.length !== b.handles.length || a.mounts.length !== b.mounts.length) return false;
+  for (let i = 0; i < a.tasks.length; i++) {
+    const x = a.tasks[i]!;
+    const y = b.tasks[i]!;
+    if (x.state !== y.state || x.uid !== y.uid || x.gid !== y.gid || x.caps !== y.caps || x.userns !== y.userns
+      || x.dumpable !== y.dumpable || x.hasMm !== y.hasMm || x.mmUserns !== y.mmUserns || x.pidns !== y.pidns
+      || x.fds !== y.fds || x.parent !== y.parent || x.name !== y.name) return false;
+    if (x.ns !== y.ns && (x.ns === null || y.ns === null || !sameNumbers(x.ns, y.ns))) return false;
+  }
+  for (let i = 0; i < a.ns.length; i++) {
+    const x = a.ns[i]!;
+    const y = b.ns[i]!;
+    if (x.kind !== y.kind || x.owner !== y.owner || x.parent !== y.parent || x.level !== y.level || x.reaper !== y.reaper
+      || x.ownerUid !== y.ownerUid || !sameNumbers(x.mounts, y.mounts)) return false;
+  }
+  for (let i = 0; i < a.handles.length; i++) {
+    const x = a.handles[i]!;
+    const y = b.handles[i]!;
+    if (x.kind !== y.kind || x.ns !== y.ns || x.mount !== y.mount || x.task !== y.task || x.pidns !== y.pidns
+      || x.linkHandle !== y.linkHandle || x.entry !== y.entry || x.uid !== y.uid || x.gid !== y.gid
+      || x.ownerTask !== y.ownerTask || x.mode !== y.mode || x.immutable !== y.immutable || x.opath !== y.opath
+      || x.read !== y.read || x.write !== y.write) return false;
+  }
+  for (let i = 0; i < a.mounts.length; i++) {
+    const x = a.mounts[i]!;
+    const y = b.mounts[i]!;
+    if (x.mntns !== y.mntns || x.target !== y.target || x.ns !== y.ns || x.uid !== y.uid || x.gid !== y.gid
+      || x.ownerTask !== y.ownerTask || x.mode !== y.mode || x.immutable !== y.immutable || x.detached !== y.detached
+      || x.locked !== y.locked) return false;
+  }
+  return true;
 }
