@@ -10,7 +10,7 @@ import type { Profile } from '../model/profiles.ts';
 import type { LifecycleTracker } from '../model/lifecycle/index.ts';
 import type { Bounds } from '../properties/alphabet.ts';
 import { activeMutants } from '../model/kernel/mutant-hooks.ts';
-import { expand, Rebuilder, SearchCtx } from './bfs.ts';
+import { expand, expandChunk, Rebuilder, SearchCtx } from './bfs.ts';
 import type { ChunkResult, FoundViolation, WorkerSetup } from './bfs.ts';
 import { collisionProbability, FingerprintSet } from './fingerprint.ts';
 import { keyWarnings } from './key.ts';
@@ -256,7 +256,7 @@ export function exploreSync(profile: Profile, opts: ExploreOptions = {}): Explor
 /** Levels with fewer nodes than this per worker are expanded by the main thread. */
 const SMALL_LEVEL = 128;
 
-/** Level-synchronous parallel BFS: chunks of a level go to workers, results merge in order. */
+/** Level-synchronous parallel BFS: chunks of a level go to the workers (this thread is one), results merge in order. */
 async function exploreParallel(profile: Profile, opts: ExploreOptions, nWorkers: number): Promise<ExploreResult> {
   const bounds = exploreBounds(profile, opts.bounds);
   const ignore = opts.ignore ?? new Set<string>();
@@ -288,7 +288,7 @@ async function exploreParallel(profile: Profile, opts: ExploreOptions, nWorkers:
   try {
     let stop = fixpoint || !!run.stoppedBy;
     for (; depth < run.depthBound && !stop; depth++) {
-      const size = Math.max(1, Math.min(64, Math.ceil(frontier.length / (nWorkers * 8))));
+      const size = Math.max(1, Math.min(32, Math.ceil(frontier.length / (nWorkers * 8))));
       const chunks: Op[][][] = [];
       for (let i = 0; i < frontier.length; i += size) chunks.push(frontier.slice(i, i + size));
       const next: Op[][] = [];
@@ -308,7 +308,7 @@ async function exploreParallel(profile: Profile, opts: ExploreOptions, nWorkers:
         }
         run.progress(depth, done, frontier.length, found);
         return !stop;
-      }, last);
+      }, last, (chunk) => expandChunk(ctx, rebuild, chunk, FingerprintSet.view(fps.table), last));
       if (found === 0) { fixpoint = !stop; break; }
       frontier = next;
     }
@@ -320,52 +320,82 @@ async function exploreParallel(profile: Profile, opts: ExploreOptions, nWorkers:
 }
 
 interface Pool {
-  /** Runs the chunks; `merge` sees the results strictly in chunk order; false stops the level. */
-  level(chunks: Op[][][], table: () => Uint32Array, merge: (r: ChunkResult, k: number) => boolean, last: boolean): Promise<void>;
+  /**
+   * Runs the chunks on the worker threads and, between chunks, on this thread (`here`); `merge`
+   * sees the results strictly in chunk order; false stops the level.
+   */
+  level(chunks: Op[][][], table: () => Uint32Array, merge: (r: ChunkResult, k: number) => boolean, last: boolean,
+    here: (chunk: Op[][]) => ChunkResult): Promise<void>;
   close(): Promise<void>;
 }
 
+/** Chunks a worker thread holds at once: one to expand, one queued, so it never waits for this thread. */
+const IN_FLIGHT = 2;
+
+/** n - 1 worker threads: the main thread is the n-th worker (it is warm, they start cold). */
 async function startPool(n: number, setup: WorkerSetup): Promise<Pool> {
   const url = new URL('./worker-shim.mjs', import.meta.url);
-  const ws = Array.from({ length: n }, () => new Worker(url));
+  const ws = Array.from({ length: n - 1 }, () => new Worker(url));
   await Promise.all(ws.map((w) => new Promise<void>((resolve, reject) => {
     w.once('error', reject);
     w.once('message', () => resolve());
     w.postMessage({ type: 'init', setup });
   })));
   return {
-    level(chunks, table, merge, last) {
+    level(chunks, table, merge, last, here) {
       return new Promise((resolve, reject) => {
         const results: (ChunkResult | undefined)[] = new Array(chunks.length);
         let nextChunk = 0;
         let merged = 0;
         let stopped = false;
-        let busy = 0;
+        let busy = 0; // chunks out on worker threads
+        let hereBusy = true; // this thread's loop is scheduled or running
+        let done = false;
         const feed = (w: Worker): void => {
           if (stopped || nextChunk >= chunks.length) return;
           const id = nextChunk++;
           busy++;
           w.postMessage({ type: 'chunk', id, nodes: chunks[id], table: table(), last });
         };
-        const finish = (): void => {
+        const mergeReady = (): void => {
+          while (!stopped && merged < chunks.length && results[merged]) {
+            if (!merge(results[merged]!, merged)) stopped = true;
+            results[merged++] = undefined;
+          }
+        };
+        const maybeFinish = (): void => {
+          if (done || busy > 0 || hereBusy || !(stopped || merged === chunks.length)) return;
+          done = true;
           for (const w of ws) { w.removeAllListeners('message'); w.removeAllListeners('error'); }
           resolve();
+        };
+        // this thread: one chunk at a time, yielding in between so that results come in
+        const runHere = (): void => {
+          if (stopped || nextChunk >= chunks.length) { hereBusy = false; maybeFinish(); return; }
+          const id = nextChunk++;
+          try {
+            results[id] = here(chunks[id]!);
+          } catch (e) {
+            stopped = true;
+            hereBusy = false;
+            reject(e);
+            return;
+          }
+          mergeReady();
+          setImmediate(runHere);
         };
         for (const w of ws) {
           w.on('error', (e) => { stopped = true; reject(e); });
           w.on('message', (m: ChunkResult & { id: number }) => {
             busy--;
             results[m.id] = m;
-            while (!stopped && merged < chunks.length && results[merged]) {
-              if (!merge(results[merged]!, merged)) stopped = true;
-              results[merged++] = undefined;
-            }
+            mergeReady();
             feed(w);
-            if (busy === 0 && (stopped || merged === chunks.length)) finish();
+            maybeFinish();
           });
-          feed(w);
+          for (let k = 0; k < IN_FLIGHT; k++) feed(w);
         }
-        if (chunks.length === 0) finish();
+        setImmediate(runHere);
       });
     },
     async close() {
