@@ -12,6 +12,7 @@ import { explore, exploreBounds, exploreDepth } from '../explore/index.ts';
 import type { ExploreOptions, ExploreResult, Progress } from '../explore/index.ts';
 import { keyWarnings } from '../explore/key.ts';
 import { LifecycleTracker, coverageJson, coverageLines, coverageMarkdown } from '../model/lifecycle/index.ts';
+import { coveringLengths } from '../model/lifecycle/corpus.ts';
 import { EXIT, UsageError, intOpt, printJson, profileOpt, say } from './common.ts';
 
 export interface ExploreCliOptions {
@@ -132,6 +133,15 @@ export async function runExplore(o: ExploreCliOptions): Promise<number> {
       replay: `procns replay ${traceFile} --backend sim`, trace });
   }
   const lifecycle = tracker ? tracker.summary() : null;
+  // how long the committed covering trace of each transition never taken is (a depth to try)
+  const lengths = lifecycle ? coveringLengths(profile) : new Map<string, { ops: number; file: string }>();
+  const missedOps: Record<string, number> = {};
+  for (const m of lifecycle?.machines ?? []) {
+    for (const e of m.transitions.missed) {
+      const l = lengths.get(`${m.id}: ${e}`);
+      if (l) missedOps[`${m.id}: ${e}`] = l.ops;
+    }
+  }
   const disagrees = lifecycle !== null && lifecycle.disagreements.length > 0;
   const result = r.violations.length > 0 || disagrees ? 'fail' : r.complete ? 'pass' : 'incomplete';
   const doc: Record<string, unknown> = {
@@ -141,7 +151,8 @@ export async function runExplore(o: ExploreCliOptions): Promise<number> {
     statesPerDepth: r.statesPerDepth, ms: Math.round(r.ms), statesPerSecond, transitionsPerSecond,
     bytesPerState: Number(r.bytesPerState.toFixed(2)), collisionProbability: r.collisionProbability,
     workers: r.workers, exact: r.exact, symmetry: r.symmetry, bounds: r.bounds,
-    violations, ...(loud.length ? { warnings: loud } : {}), ...(lifecycle ? { lifecycle: coverageJson(lifecycle) } : {}),
+    violations, ...(loud.length ? { warnings: loud } : {}),
+    ...(lifecycle ? { lifecycle: { ...coverageJson(lifecycle), missedCoveringTraceOps: missedOps } } : {}),
   };
   if (o.report) {
     const md = [
@@ -164,7 +175,14 @@ export async function runExplore(o: ExploreCliOptions): Promise<number> {
     say(`  states per depth: ${r.statesPerDepth.map((n, d) => `${d}:${n}`).join(' ')}${r.fixpoint ? ' (fixpoint: nothing new beyond)' : ''}`);
     say(`  ${r.bytesPerState.toFixed(1)} bytes per stored state; ${r.exact ? 'exact keys, no collisions' : `fingerprint collision probability ${r.collisionProbability.toExponential(2)}`}`);
     if (!r.complete) say(`  INCOMPLETE: stopped by --${r.stoppedBy} (the statistics are partial)`);
-    if (lifecycle) for (const line of coverageLines(lifecycle)) say(line);
+    if (lifecycle) {
+      for (const line of coverageLines(lifecycle, '  ', (m, e) => {
+        const l = lengths.get(`${m}: ${e}`);
+        return l ? ` (its covering trace has ${l.ops} ops: ${l.file})` : '';
+      })) say(line);
+      const need = Object.values(missedOps);
+      if (need.length > 0) say(`    the transitions never taken have covering traces of ${Math.min(...need)} to ${Math.max(...need)} ops; this search went to depth ${r.depthBound}`);
+    }
     if (violations.length === 0) {
       say(r.complete ? `  result: PASS (no invariant or refinement breaks within depth ${r.depthBound} and the bounds)` : '  result: no violation found before the bound (exit 3)');
     } else {

@@ -26,6 +26,20 @@ async function run(o: Parameters<typeof runExplore>[0]): Promise<{ code: number;
 }
 
 describe('procns explore (CLI)', () => {
+  it('names, for each lifecycle transition it never took, how long its committed covering trace is', async () => {
+    const { code, doc } = await run({ profile: 'v6.18', depth: '1' });
+    expect(code).toBe(0);
+    const lc = doc.lifecycle as { machines: { id: string; transitions: { missed: string[] } }[]; missedCoveringTraceOps: Record<string, number> };
+    const missed = lc.machines.flatMap((m) => m.transitions.missed.map((e) => `${m.id}: ${e}`));
+    const ops = lc.missedCoveringTraceOps;
+    expect(Object.keys(ops).length).toBeGreaterThan(0);
+    for (const [k, n] of Object.entries(ops)) {
+      expect(missed).toContain(k);
+      expect(n, k).toBeGreaterThan(1); // depth 1 would have reached a one-op transition of its bounds
+    }
+    expect(ops['namespace: held --exit--> freed']).toBe(5);
+  }, 20_000);
+
   it('exits 1 on v3.0 with a shortest trace that replays to the same violation', async () => {
     const cfg = join(dir, 'tiny.json');
     writeFileSync(cfg, JSON.stringify({ depth: 4, bounds: { ops: ['spawn', 'cred', 'open'], entries: ['net'], maxTasks: 1, maxFds: 1, mounts: [], flagSets: [[]], creds: [{ uid: 1000 }] } }));

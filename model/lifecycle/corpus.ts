@@ -38,3 +38,20 @@ export function replayCorpus(profile: Profile, tracker: LifecycleTracker): numbe
   }
   return traces.length;
 }
+
+/**
+ * For each statechart transition with a committed covering trace on `profile`: that trace's
+ * length and file, keyed "<lifecycle>: <from --event--> to>". Tells a user who sees a transition
+ * never taken how deep a search would have to go (the traces are short, not always shortest).
+ */
+export function coveringLengths(profile: Profile): Map<string, { ops: number; file: string }> {
+  const out = new Map<string, { ops: number; file: string }>();
+  for (const { file, trace } of coveringTraces()) {
+    const o = trace.origin as { lifecycle?: string; transition?: string } | undefined;
+    if (trace.profile !== profile.name || !o?.lifecycle || !o.transition) continue;
+    const key = `${o.lifecycle}: ${o.transition}`;
+    const had = out.get(key);
+    if (!had || trace.steps.length < had.ops) out.set(key, { ops: trace.steps.length, file: join('scenarios', 'generated', file) });
+  }
+  return out;
+}

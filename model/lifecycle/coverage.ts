@@ -174,12 +174,12 @@ export class LifecycleTracker {
 }
 
 /** Human lines: one per statechart, then what was missed and any disagreement. */
-export function coverageLines(c: CoverageSummary, indent = '  '): string[] {
+export function coverageLines(c: CoverageSummary, indent = '  ', note: (machine: string, edge: string) => string = () => ''): string[] {
   const out = [`${indent}lifecycle coverage: ${c.percent}% of transitions (${c.machines.length} statecharts, ${c.steps} steps)`];
   for (const m of c.machines) {
     out.push(`${indent}  ${m.id.padEnd(10)} states ${m.states.reached}/${m.states.total} (${m.states.percent}%), transitions ${m.transitions.reached}/${m.transitions.total} (${m.transitions.percent}%)`);
     if (m.states.missed.length) out.push(`${indent}    never reached states: ${m.states.missed.join(', ')}`);
-    for (const e of m.transitions.missed) out.push(`${indent}    never taken: ${e}`);
+    for (const e of m.transitions.missed) out.push(`${indent}    never taken: ${e}${note(m.id, e)}`);
   }
   for (const d of c.disagreements) out.push(`${indent}  DISAGREEMENT ${d.detail} (after ${d.ops.length} ops)`);
   return out;
