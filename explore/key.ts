@@ -118,7 +118,7 @@ function fmix(h: number): number {
 export class KeyEncoder {
   buf = new Int32Array(4096);
   n = 0;
-  private labels: Int32Array[] = Array.from({ length: NKINDS }, () => new Int32Array(64));
+  private labels: Int32Array[] = Array.from({ length: NKINDS }, () => new Int32Array(64).fill(-1));
   private counts = new Int32Array(NKINDS);
   private origOf: Int32Array[] = Array.from({ length: NKINDS }, () => new Int32Array(64));
   private queue = new Int32Array(1024);
@@ -135,21 +135,22 @@ export class KeyEncoder {
   /** symmetry=false keeps task, fd, nsid and mount names in their creation order. */
   constructor(readonly symmetry = true) {}
 
+  /** Appends to the key. Past the buffer's end a store is dropped (typed arrays): encode() then grows it and starts again. */
   private push(v: number): void {
-    if (this.n === this.buf.length) {
-      const b = new Int32Array(this.buf.length * 2);
-      b.set(this.buf);
-      this.buf = b;
-    }
     this.buf[this.n++] = v;
   }
 
+  /** Unlabels what the last key labelled (labels are -1 between keys), growing the tables when needed. */
   private reset(kind: number, size: number): void {
-    if (this.labels[kind]!.length < size) {
-      this.labels[kind] = new Int32Array(size * 2);
+    const lab = this.labels[kind]!;
+    if (lab.length < size) {
+      this.labels[kind] = new Int32Array(size * 2).fill(-1);
       this.origOf[kind] = new Int32Array(size * 2);
+    } else {
+      const orig = this.origOf[kind]!;
+      const c = this.counts[kind]!;
+      for (let l = 0; l < c; l++) lab[orig[l]!] = -1;
     }
-    this.labels[kind]!.fill(-1, 0, size);
     this.counts[kind] = 0;
   }
 
@@ -231,6 +232,10 @@ export class KeyEncoder {
     this.bijection(c);
     this.mntRanks(K_NS, (i) => sim.ns[i]!.kind === 'mnt');
     this.mntRanks(K_SNS, (i) => spec.ns[i]!.kind === 'mnt');
+    if (this.n > this.buf.length) { // the key outgrew the buffer: its tail was dropped
+      this.buf = new Int32Array(this.n * 2);
+      this.encode(c, names);
+    }
   }
 
   /** Tasks: init first, then by a structural signature refined once over the task tree. */
@@ -281,7 +286,7 @@ export class KeyEncoder {
     if (!this.symmetry || fds.length <= 1) return fds.slice();
     const sim = this.sim;
     const spec = this.spec;
-    const sig = new Map<string, number>();
+    const sig = new Array<number>(fds.length);
     for (let k = 0; k < fds.length; k++) {
       const name = fds[k]!;
       let h = k === fds.length - 1 ? 99 : 7;
@@ -294,16 +299,26 @@ export class KeyEncoder {
         const hd = st === undefined ? undefined : spec.tasks[st]!.fds.get(name);
         h = mix(h, hd === undefined ? -1 : HANDLE_KIND[spec.handles[hd]!.kind]!);
       }
-      sig.set(name, fmix(h));
+      sig[k] = fmix(h);
     }
-    const pos = new Map(fds.map((f, i) => [f, i]));
-    return fds.slice().sort((a, b) => (sig.get(a)! - sig.get(b)!) || (pos.get(a)! - pos.get(b)!));
+    const idx = identity(fds.length).slice().sort((a, b) => (sig[a]! - sig[b]!) || (a - b));
+    const out = new Array<string>(idx.length);
+    for (let i = 0; i < idx.length; i++) out[i] = fds[idx[i]!]!;
+    return out;
   }
 
   /** Mount targets: by how many mounts sit on them (ties: their names' order). */
   private mountOrder(): void {
     this.mountIndex.clear();
-    if (this.sim.mounts.length === 0 && this.spec.mounts.length === 0) return;
+    const sm = this.sim.mounts;
+    const pm = this.spec.mounts;
+    if (sm.length === 0 && pm.length === 0) return;
+    // a single target (as at the default bounds): nothing to order
+    const t0 = sm.length ? sm[0]!.target : pm[0]!.target;
+    let one = true;
+    for (let i = 0; i < sm.length && one; i++) one = sm[i]!.target === t0;
+    for (let i = 0; i < pm.length && one; i++) one = pm[i]!.target === t0;
+    if (one) { this.mountIndex.set(t0, 0); return; }
     const targets = new Map<string, number>();
     for (const m of this.sim.mounts) targets.set(m.target, (targets.get(m.target) ?? 0) + (m.freed ? 1 : m.detached ? 10 : 100));
     for (const m of this.spec.mounts) targets.set(m.target, (targets.get(m.target) ?? 0) + (m.detached ? 1000 : 10000));
