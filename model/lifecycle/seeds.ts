@@ -47,6 +47,29 @@ const V30: Op[][] = [
   [spawn('t1', 'init'), { op: 'stat', task: 'init', path: '/proc/t1/ns/net' }, exit('t1')],
 ];
 
+/**
+ * Whole traces, tried as they are for a transition the random search left unrealised: it never
+ * binds a mount ns file (on 6.18 the kernel decides those by namespace ids, so such a trace is
+ * not replayed on the kernel; oracle/README.md), and it rarely sets pid_for_children to a pid
+ * namespace whose init died. Each is still shrunk and checked to take the statechart's path.
+ */
+const MODERN_WHOLE: Op[][] = [
+  // mount: busy --umount--> detached. t2 keeps a file open through t1's mount M; once t1 exits,
+  // only init's bind of t1's mount ns file holds that namespace, and its umount frees it.
+  [open('init', '/proc/init/ns/mnt', 'f1'), spawn('t1', 'init', ['mnt']), bind('t1', '/proc/t1/ns/net', '@m1'), open('t1', '@m1', 'f2'),
+    spawn('t2', 't1'), { op: 'setns', task: 't2', fd: 'f1', nstype: 'mnt' }, bind('init', '/proc/t1/ns/mnt', '@m1'), exit('t1'),
+    { op: 'umount', task: 'init', target: '@m1' }],
+  // mount: unborn --spawn--> unmounted. clone copies init's mount into a new mount ns
+  // (copy_mnt_ns), then alloc_pid fails in the dead pid ns (ENOMEM) and the copy goes.
+  [spawn('t1', 'init', ['pid']), open('init', '/proc/t1/ns/pid', 'f1'), exit('t1'), { op: 'setns', task: 'init', fd: 'f1', nstype: 'pid' },
+    bind('init', '/proc/init/ns/net', '@m1'), spawn('t2', 'init', ['mnt'])],
+];
+
+/** The whole traces that apply to a profile. */
+export function wholeSeeds(profile: Profile): Op[][] {
+  return profile.entries.includes('mnt') ? MODERN_WHOLE : [];
+}
+
 /** The seeds that apply to a profile. */
 export function realiserSeeds(profile: Profile): Op[][] {
   if (profile.procInodePerLookup && profile.setns) return V30;

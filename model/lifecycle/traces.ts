@@ -17,7 +17,7 @@ import { LIFECYCLES } from './machines.ts';
 import type { Projection } from './projection.ts';
 import { allowedTables, applies, moves, project } from './projection.ts';
 import { edgeLabel } from './coverage.ts';
-import { realiserSeeds } from './seeds.ts';
+import { realiserSeeds, wholeSeeds } from './seeds.ts';
 
 /** A transition to cover, with the machine's shortest event path to it (from `unborn`). */
 export interface CoveringTarget {
@@ -176,6 +176,12 @@ export function realise(profile: Profile, targets: readonly CoveringTarget[], op
       }
       prev = next;
     }
+  }
+  // what random extension left: the whole hand-written traces, as they are
+  for (const k of want.keys()) {
+    if (raw.has(k)) continue;
+    const whole = wholeSeeds(profile).find((ops) => realises(profile, ops, k));
+    if (whole) raw.set(k, whole);
   }
   const found: Realised[] = [];
   for (const [k, ops] of raw) found.push({ target: want.get(k)!, ops: shrink(profile, ops, k) });
