@@ -9,6 +9,7 @@ import { Alphabet, bindNames, NO_NAMES } from '../properties/alphabet.ts';
 import type { Bounds, Names } from '../properties/alphabet.ts';
 import { Checker, violationKey } from '../properties/harness.ts';
 import { KeyEncoder } from './key.ts';
+import { FingerprintSet } from './fingerprint.ts';
 import type { LifecycleTracker } from '../model/lifecycle/index.ts';
 
 /** A state of the search and the shortest op path (in BFS order) that reached it. */
@@ -164,7 +165,7 @@ export interface ChunkResult {
  * one-thread search.
  */
 export function expandChunk(ctx: SearchCtx, rebuild: Rebuilder, paths: Op[][], visited: { has(hi: number, lo: number): boolean }, last: boolean): ChunkResult {
-  const local = new Set<string>(); // hi:lo of this chunk's successors (a chunk is small)
+  const local = new FingerprintSet(1 << 10); // this chunk's successors
   const fps: number[] = [];
   const out: Op[][] = [];
   const violations: FoundViolation[] = [];
@@ -175,10 +176,7 @@ export function expandChunk(ctx: SearchCtx, rebuild: Rebuilder, paths: Op[][], v
     transitions += expand(ctx, node, (op) => {
       const hi = ctx.fp[0]!;
       const lo = ctx.fp[1]!;
-      if (visited.has(hi, lo)) return;
-      const k = `${hi}:${lo}`;
-      if (local.has(k)) return;
-      local.add(k);
+      if (visited.has(hi, lo) || !local.add(hi, lo)) return;
       fps.push(hi, lo);
       if (!last) out.push([...path, op]);
     }, (key, property, detail, ops) => {
