@@ -55,11 +55,11 @@ export class Checker {
   private readonly checkInvariants: boolean;
   private readonly ignore: ReadonlySet<string>;
 
-  constructor(profile: Profile, opts: CheckerOptions = {}, from?: Checker | CheckerSnapshot) {
+  constructor(profile: Profile, opts: CheckerOptions = {}, from?: Checker) {
     this.profile = profile;
     this.checkInvariants = opts.invariants ?? true;
     this.ignore = opts.ignore ?? new Set();
-    if (from instanceof Checker) {
+    if (from) {
       // a copy: the states are cloned, not built anew (the exhaustive search's hot path)
       this.spec = SPEC.clone(from.spec);
       this.sim = SIM.clone(from.sim);
@@ -67,15 +67,6 @@ export class Checker {
       this.names = from.names;
       this.simToSpec = from.simToSpec;
       this.specToSim = from.specToSim;
-    } else if (from) {
-      this.spec = from.spec;
-      this.spec.profile = profile;
-      this.sim = from.sim;
-      this.sim.profile = profile;
-      this.steps = from.steps;
-      this.names = new Map(from.names);
-      this.simToSpec = new Map(from.simToSpec);
-      this.specToSim = new Map(from.specToSim);
     } else {
       this.spec = SPEC.init(profile);
       this.sim = SIM.init(profile);
@@ -91,20 +82,6 @@ export class Checker {
   sameAs(other: Checker): boolean {
     return this.names === other.names && this.simToSpec === other.simToSpec && this.specToSim === other.specToSim
       && SIM.same(this.sim, other.sim) && SPEC.same(this.spec, other.spec);
-  }
-
-  /** The checker as plain data, for worker_threads' structured clone (the profile travels by name). */
-  snapshot(): CheckerSnapshot {
-    return {
-      spec: { ...this.spec, profile: undefined as unknown as Profile },
-      sim: { ...this.sim, profile: undefined as unknown as Profile },
-      steps: this.steps, names: [...this.names], simToSpec: [...this.simToSpec], specToSim: [...this.specToSim],
-    };
-  }
-
-  /** A checker from a snapshot (which it takes over). */
-  static restore(w: CheckerSnapshot, profile: Profile, opts: CheckerOptions = {}): Checker {
-    return new Checker(profile, opts, w);
   }
 
   /** The namespace renaming learnt so far (sim identity → spec identity), for state keys. */
@@ -234,16 +211,6 @@ export class Checker {
     }
     return '';
   }
-}
-
-/** A Checker as plain data (see Checker.snapshot). */
-export interface CheckerSnapshot {
-  spec: SState;
-  sim: KState;
-  steps: number;
-  names: [string, [string, string]][];
-  simToSpec: [string, string][];
-  specToSim: [string, string][];
 }
 
 interface PreFacts {
