@@ -12,6 +12,8 @@ import { getProfile, PROFILES } from '../model/profiles.ts';
 import { parseTrace } from '../model/trace.ts';
 import { Checker, fmt } from '../properties/harness.ts';
 import { replayModel } from '../properties/replay.ts';
+import { SIM, SPEC, step } from '../model/step.ts';
+import type { Level } from '../model/step.ts';
 
 const ENTRIES = ['cgroup', 'ipc', 'mnt', 'net', 'pid', 'pid_for_children', 'time', 'time_for_children', 'user', 'uts'];
 const look = (task: string): Op[] => ENTRIES.map((e) => ({ op: 'readlink', task, path: `/proc/${task}/ns/${e}` }) as Op);
@@ -251,5 +253,44 @@ describe('scenarios/killers replay on spec and simulation', () => {
         expect(r.violation).toBeNull();
       }
     });
+  }
+});
+
+/** A state as text (Maps as entry lists), for equality of whole states. */
+const dump = (x: unknown): string => JSON.stringify(x, (k, v) => (k === 'profile' ? undefined : v instanceof Map ? [...v] : v));
+
+// state.ts cloneKState (and spec/state.ts cloneSState): step() works on a deep copy, so the old
+// state never changes and the stepped states equal those of in-place application
+describe('step() copies states deeply (cloneKState, cloneSState)', () => {
+  const ops: Op[] = [
+    { op: 'spawn', task: 't1', parent: 'init', newns: ['user', 'mnt', 'net', 'pid'] },
+    { op: 'open', task: 'init', path: '/proc/t1/ns/net', fd: 'f1' },
+    { op: 'bind', task: 'init', source: '/proc/t1/ns/net', target: '@m1' },
+    { op: 'pidfd', task: 'init', target: 't1', fd: 'p1' },
+    { op: 'dup', task: 'init', fd: 'f1', as: 'f2' },
+    { op: 'unshare', task: 'init', newns: ['mnt'] },
+    { op: 'open', task: 'init', path: '@m1', fd: 'f3' },
+    { op: 'setns', task: 't1', fd: 'f1', nstype: 0 },
+    { op: 'close', task: 'init', fd: 'f1' },
+    { op: 'exit', task: 't1' },
+    { op: 'reap', task: 't1' },
+    { op: 'umount', task: 'init', target: '@m1' },
+    { op: 'shrink' },
+  ];
+  const check = <S>(level: Level<S>, profile: keyof typeof PROFILES): void => {
+    let s = level.init(PROFILES[profile]);
+    const inPlace = level.init(PROFILES[profile]);
+    for (const op of ops) {
+      const before = dump(s);
+      const r = step(level, s, op);
+      expect(dump(s), `${op.op} changed the old state`).toBe(before);
+      expect(r.outcome).toEqual(level.apply(inPlace, op));
+      expect(dump(r.state)).toBe(dump(inPlace));
+      s = r.state;
+    }
+  };
+  for (const p of ['v6.18', 'v3.0'] as const) {
+    it(`sim, ${p}`, () => check(SIM, p));
+    it(`spec, ${p}`, () => check(SPEC, p));
   }
 });
