@@ -25,6 +25,8 @@ const NSPROXY: Record<string, Op[]> = {
     { op: 'open', task: 'init', path: '/proc/init/ns/user', fd: 'iuser' },
     { op: 'spawn', task: 't2', parent: 'init', newns: ['user', 'mnt', 'uts', 'ipc', 'pid', 'cgroup', 'net', 'time'] },
     ...KINDS.map((k) => ({ op: 'open', task: 'init', path: `/proc/t2/ns/${k}`, fd: `c${k}` }) as Op),
+    ...look('init'),
+    ...look('t2'),
     // t1 in a child user ns: every cap there, none over init's namespaces
     { op: 'spawn', task: 't1', parent: 'init', newns: ['user'] },
     ...KINDS.map((k) => ({ op: 'setns', task: 't1', fd: `i${k}`, nstype: 0 }) as Op),
@@ -54,6 +56,9 @@ const NSPROXY: Record<string, Op[]> = {
   'pidfd setns flag by flag': [
     { op: 'spawn', task: 't1', parent: 'init', newns: ['user', 'mnt', 'uts', 'ipc', 'pid', 'cgroup', 'net', 'time'] },
     { op: 'pidfd', task: 'init', target: 't1', fd: 'p1' },
+    // bind every namespace name of both first, so that a wrong install cannot hide in the renaming
+    ...look('init'),
+    ...look('t1'),
     ...KINDS.flatMap((k, i) => [
       { op: 'spawn', task: `s${i}`, parent: 'init' } as Op,
       { op: 'setns', task: `s${i}`, fd: 'p1', nstype: [k] } as Op,
@@ -71,6 +76,8 @@ const NSPROXY: Record<string, Op[]> = {
     { op: 'spawn', task: 'a', parent: 'init' },
     { op: 'cred', task: 'a', uid: 1000 },
     { op: 'spawn', task: 't1', parent: 'a', newns: ['user', 'mnt', 'net', 'uts'] },
+    ...look('init'),
+    ...look('t1'),
     { op: 'spawn', task: 'b', parent: 'init' },
     { op: 'cred', task: 'b', caps: ['CAP_SYS_ADMIN', 'CAP_SYS_PTRACE'] },
     { op: 'pidfd', task: 'b', target: 't1', fd: 'p1' },
