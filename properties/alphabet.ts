@@ -111,7 +111,9 @@ export class Alphabet {
     const entries = b.entries ?? [...profile.entries, 'bogus'];
     const actors = (s: SState) => s.tasks.filter((t) => t.state === RUNNING).map((t) => t.name);
     const anyTask = (s: SState) => s.tasks.map((t) => t.name);
-    const fdNames = (n: Names) => (n.fds.length > 0 ? n.fds : ['f1']);
+    // only names an earlier op bound (trace v1: an unbound name is malformed); a name bound by a
+    // failed open, a closed fd or another task's fd still exercises EBADF
+    const fdNames = (n: Names) => n.fds;
     const newFd = (n: Names) => (n.fds.length < b.maxFds ? `f${n.fds.length + 1}` : n.fds[n.fds.length - 1]!);
     const paths = (s: SState, n: Names): PathDomain => new PathDomain(s.tasks, entries, n.fds, b.mounts);
     const all: Family[] = [
