@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['tests/scenarios.test.ts', 'tests/spec-rules.test.ts', 'tests/mutants.test.ts', 'tests/mutant-traces.test.ts', 'tests/mutants-killers.test.ts', 'tests/stryker-killers.test.ts', 'tests/refs-detector.test.ts', 'tests/lifecycle.test.ts'],
+    include: ['tests/scenarios.test.ts', 'tests/spec-rules.test.ts', 'tests/mutants.test.ts', 'tests/mutant-traces.test.ts', 'tests/mutants-killers.test.ts', 'tests/stryker-killers.test.ts', 'tests/refs-detector.test.ts', 'tests/state-same.test.ts', 'tests/lifecycle.test.ts'],
     env: { PROCNS_STRYKER: '1' },
     testTimeout: 60_000,
   },
