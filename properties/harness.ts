@@ -8,6 +8,7 @@ import { F_NS } from '../model/kernel/state.ts';
 import type { SState } from '../model/spec/state.ts';
 import { REAPED, RUNNING } from '../model/spec/state.ts';
 import { SIM, SPEC } from '../model/step.ts';
+import { mapWith } from '../model/records.ts';
 import { mayInspect } from '../model/spec/access.ts';
 import { file_ns } from '../model/kernel/nsfs.ts';
 import { checkState, currentNs, pinnedNs, setnsAllowed } from './invariants.ts';
@@ -107,7 +108,7 @@ export class Checker {
     const pre = this.preFacts(op);
     const spec = SPEC.apply(this.spec, specOp);
     const sim = SIM.apply(this.sim, simOp);
-    if (op.op === 'nsid' && spec.ns !== undefined && sim.ns !== undefined) this.names = new Map(this.names).set(op.as, [spec.ns, sim.ns]);
+    if (op.op === 'nsid' && spec.ns !== undefined && sim.ns !== undefined) this.names = mapWith(this.names, op.as, [spec.ns, sim.ns]);
     const violation = this.judge(op, pre, spec, sim, i);
     return { spec, sim, violation };
   }
@@ -203,8 +204,8 @@ export class Checker {
       const a = this.simToSpec.get(sim.ns);
       const b = this.specToSim.get(spec.ns);
       if (a === undefined && b === undefined) {
-        this.simToSpec = new Map(this.simToSpec).set(sim.ns, spec.ns);
-        this.specToSim = new Map(this.specToSim).set(spec.ns, sim.ns);
+        this.simToSpec = mapWith(this.simToSpec, sim.ns, spec.ns);
+        this.specToSim = mapWith(this.specToSim, spec.ns, sim.ns);
       } else if (a !== spec.ns || b !== sim.ns) {
         return `${op.op} named different namespaces: ${show(spec, sim)}`;
       }

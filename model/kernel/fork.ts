@@ -7,7 +7,8 @@ import { create_new_namespaces, create_user_ns } from './nsproxy.ts';
 import { proc_flush_task } from './proc-namespaces.ts';
 import { fput, get_file, get_ns, get_nsproxy, put_ns, put_nsproxy, put_pid } from './refs.ts';
 import type { KState, Task } from './state.ts';
-import { mapWith, SLOT, TASK_REAPED, TASK_RUNNING, TASK_ZOMBIE } from './state.ts';
+import { SLOT, TASK_REAPED, TASK_RUNNING, TASK_ZOMBIE } from './state.ts';
+import { mapWith } from '../records.ts';
 import { mutant } from './mutant-hooks.ts';
 
 /** Whether pid ns `ns` is `anc` or below it. */

@@ -5,7 +5,8 @@ import { ENTRY_KIND } from '../types.ts';
 import { proc_owner, ptrace_may_access } from './cred.ts';
 import { dentry_kill, dput, get_ns, get_pid, iput, put_ns } from './refs.ts';
 import type { KState } from './state.ts';
-import { mapWith, mapWithout, SLOT, TASK_REAPED } from './state.ts';
+import { SLOT, TASK_REAPED } from './state.ts';
+import { mapWith, mapWithout } from '../records.ts';
 import { ns_get_path } from './nsfs.ts';
 import { mutant } from './mutant-hooks.ts';
 

@@ -1,7 +1,8 @@
 // Reference counting of every object, with the release paths the kernel runs when a count
 // drops to zero. A get or put on a freed object records a use-after-put in `s.uaf`.
 import type { KState } from './state.ts';
-import { F_NS, mapWithout } from './state.ts';
+import { F_NS } from './state.ts';
+import { mapWithout } from '../records.ts';
 import { mutant } from './mutant-hooks.ts';
 
 function uaf(s: KState, what: string): void {

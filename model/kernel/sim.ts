@@ -13,7 +13,8 @@ import { file_ns, get_related, ns_get_path, ns_ioctl } from './nsfs.ts';
 import { link_type_name, proc_ns_dir_readdir, proc_ns_readlink } from './proc-namespaces.ts';
 import { dentry_kill, dput, fput, get_file, get_pid } from './refs.ts';
 import type { KState } from './state.ts';
-import { F_DIR, F_LINK, F_NS, F_PIDFD, F_REG, mapWithout, TASK_REAPED, TASK_RUNNING } from './state.ts';
+import { F_DIR, F_LINK, F_NS, F_PIDFD, F_REG, TASK_REAPED, TASK_RUNNING } from './state.ts';
+import { mapWithout } from '../records.ts';
 import { mutant } from './mutant-hooks.ts';
 
 const OK: Outcome = Object.freeze({}) as Outcome;

@@ -9,8 +9,6 @@ import type { Profile } from '../profiles.ts';
 
 import { sameNumbers } from '../records.ts';
 
-export { mapWith, mapWithout } from '../records.ts';
-
 /** struct nsproxy member slots (include/linux/nsproxy.h), in that order. */
 export const SLOT = { uts: 0, ipc: 1, mnt: 2, pid4c: 3, net: 4, time4c: 5, time: 6, cgroup: 7 } as const;
 export const NSPROXY_SLOTS = 8;

@@ -7,6 +7,7 @@ import { dac, hasCap, mayInspect, procOwner } from './access.ts';
 import { openHandles, reachableNs } from './alive.ts';
 import type { HandleKind, SHandle, SState, STask } from './state.ts';
 import { REAPED, RUNNING, S, ZOMBIE } from './state.ts';
+import { mapWith, mapWithout } from '../records.ts';
 
 const ADMIN = CAP_BIT.CAP_SYS_ADMIN;
 const OK: Outcome = Object.freeze({}) as Outcome;
@@ -123,7 +124,7 @@ function spawn(s: SState, p: number, name: string, kinds: readonly NsKind[]): Ou
     name, state: RUNNING, parent: p, uid: pt.uid, gid: pt.gid, caps: wantsUser ? ALL_CAPS : pt.caps, userns,
     dumpable: pt.dumpable, hasMm: true, mmUserns: pt.mmUserns, ns: slots, pidns, fds: pt.fds, // the same handles: the Map is a value, shared
   });
-  s.byName = new Map(s.byName).set(name, idx); // a state's Maps are replaced, never mutated
+  s.byName = mapWith(s.byName, name, idx); // a state's Maps are replaced, never mutated
   return OK;
 }
 
@@ -542,9 +543,7 @@ export function specStep(s: SState, op: Op): Outcome {
     case 'close': {
       const t = s.tasks[ci]!;
       if (!t.fds.has(op.fd)) return E('EBADF');
-      const fds = new Map(t.fds);
-      fds.delete(op.fd);
-      t.fds = fds;
+      t.fds = mapWithout(t.fds, op.fd);
       return OK;
     }
     case 'dup': {
