@@ -15,13 +15,12 @@ const SCENARIOS = join(import.meta.dirname, '..', 'scenarios');
 
 describe('unchanged-state detection (SIM.same, SPEC.same)', () => {
   /** Final states of every documented scenario (all record kinds, both levels, four profiles). */
-  const states: { sim: object; spec: object }[] = [];
-  for (const f of readdirSync(SCENARIOS).filter((x) => x.endsWith('.json'))) {
+  const finalStates = (): { sim: object; spec: object }[] => readdirSync(SCENARIOS).filter((x) => x.endsWith('.json')).map((f) => {
     const trace = parseTrace(readFileSync(join(SCENARIOS, f), 'utf8'));
     const c = new Checker(getProfile(trace.profile ?? 'v6.18')!, { invariants: false });
     for (const s of trace.steps) c.apply(opOf(s));
-    states.push({ sim: c.sim, spec: c.spec });
-  }
+    return { sim: c.sim, spec: c.spec };
+  });
 
   /** A different value of the same type (Maps: an equal copy, which `same` must still tell apart). */
   const changed = (v: unknown): unknown => {
@@ -36,7 +35,7 @@ describe('unchanged-state detection (SIM.same, SPEC.same)', () => {
 
   it('tells apart a change to any field of any record, and nothing else', () => {
     const seen = new Set<string>();
-    for (const st of states) {
+    for (const st of finalStates()) {
       for (const [name, level] of [['sim', SIM], ['spec', SPEC]] as const) {
         const s = st[name] as Record<string, unknown>;
         const same = level.same as (a: unknown, b: unknown) => boolean;

@@ -252,8 +252,8 @@ const KILLERS = join(import.meta.dirname, '..', 'scenarios', 'killers');
 
 describe('scenarios/killers replay on spec and simulation', () => {
   for (const file of readdirSync(KILLERS).filter((f) => f.endsWith('.json')).sort()) {
-    const trace = parseTrace(readFileSync(join(KILLERS, file), 'utf8'));
     it(file, () => {
+      const trace = parseTrace(readFileSync(join(KILLERS, file), 'utf8'));
       for (const level of ['spec', 'sim'] as const) {
         const r = replayModel(trace, level, getProfile(trace.profile!)!);
         expect(r.mismatches.map((i) => `${level} step ${i}: ${fmt(r.steps[i]!.outcome)}`)).toEqual([]);
