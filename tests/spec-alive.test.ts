@@ -89,7 +89,7 @@ const PINS: Record<string, Step[]> = {
 
 describe('what keeps a namespace alive (spec and simulation, v6.18)', () => {
   for (const [name, steps] of Object.entries(PINS)) {
-    it(name, () => {
+    it(`${name} (v6.18)`, () => {
       for (const backend of ['spec', 'sim'] as const) {
         const r = replayModel({ format: 'procns-trace/1', steps }, backend, PROFILES['v6.18']);
         const bad = r.mismatches.map((i) => `step ${i} ${JSON.stringify(steps[i])}: got ${fmt(r.steps[i]!.outcome)}`);

@@ -56,6 +56,7 @@ describe('unchanged-state detection (SIM.same, SPEC.same)', () => {
               const rec = (t[field] as Record<string, unknown>[])[i]!;
               rec[k] = changed(rec[k]);
               expect(same(s, t), `${name}.${field}[${i}].${k}`).toBe(false);
+              expect(same(t, s), `${name}.${field}[${i}].${k}, the other way round`).toBe(false);
               seen.add(`${name}.${field}.${k}`);
             }
             const t = clone(s);

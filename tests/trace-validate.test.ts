@@ -82,7 +82,8 @@ const BAD: Record<string, [unknown, string][]> = {
   string: [['', NONEMPTY], [9, NONEMPTY]],
   ns: [['Z', 'names namespace "Z" that no earlier nsid binds'], ['', NONEMPTY], [0, NONEMPTY]],
   mount: [['m', 'must be a mount name like "@m"'], ['@', 'must be a mount name like "@m"'], ['@a b', 'must be a mount name like "@m"'],
-    ['x@m', 'must be a mount name like "@m"'], ['@m/x', 'must be a mount name like "@m"'], [5, 'must be a mount name like "@m"']],
+    ['x@m', 'must be a mount name like "@m"'], ['@m/x', 'must be a mount name like "@m"'], [5, 'must be a mount name like "@m"'],
+    [['@m'], 'must be a mount name like "@m"']],
   uint: [[-1, 'must be a uid/gid number'], [1.5, 'must be a uid/gid number'], ['0', 'must be a uid/gid number'],
     [0xffffffff, 'must be a uid/gid number'], [true, 'must be a uid/gid number']],
   bool: [[1, 'must be true or false'], ['true', 'must be true or false']],
@@ -98,7 +99,7 @@ const BAD: Record<string, [unknown, string][]> = {
     ['@', 'is not a mount name (@name): "@"'], ['@a/b', 'is not a mount name (@name): "@a/b"'], ['@a b', 'is not a mount name (@name): "@a b"'],
     ['/tmp/a/b', `${PATH_FORMS}: "/tmp/a/b"`], ['/tmp/', `${PATH_FORMS}: "/tmp/"`], ['x/tmp/a', `${PATH_FORMS}: "x/tmp/a"`],
     ['/proc/t/fd', `${PATH_FORMS}: "/proc/t/fd"`], ['/proc/t/net', `${PATH_FORMS}: "/proc/t/net"`], ['/proc/t/ns/', `${PATH_FORMS}: "/proc/t/ns/"`],
-    ['/proc/t/ns/net/x', `${PATH_FORMS}: "/proc/t/ns/net/x"`], ['proc/t/ns', `${PATH_FORMS}: "proc/t/ns"`], ['/proc/t/ns/netx/', `${PATH_FORMS}: "/proc/t/ns/netx/"`],
+    ['/proc/t/ns/net/x', `${PATH_FORMS}: "/proc/t/ns/net/x"`], ['proc/t/ns', `${PATH_FORMS}: "proc/t/ns"`], ['x/proc/t/ns', `${PATH_FORMS}: "x/proc/t/ns"`], ['/proc/t/ns/netx/', `${PATH_FORMS}: "/proc/t/ns/netx/"`],
     ['/proc/ghost/ns', 'names task "ghost" that no earlier step spawns'], ['/proc/ghost/fd/f', 'names task "ghost" that no earlier step spawns'],
     ['/proc/t/fd/zz', 'names fd "zz" that no earlier step binds'],
     ['/proc/t/ns/Net', 'has a malformed entry name "Net"'], ['/proc/t/ns/net2', 'has a malformed entry name "net2"'],
@@ -221,6 +222,15 @@ describe('trace v1 validation: names are bound by earlier steps', () => {
     expect(verdict([{ op: 'open', task: 'init', path: '/proc/init/ns/bogus', fd: 'g', expect: 'ENOENT' }, { op: 'close', task: 'init', fd: 'g' }])).toBe('ok');
   });
 
+  it('a step is checked (the names it uses, every field\'s type, the path-or-fd rule) before the names it introduces', () => {
+    expect(at3({ op: 'spawn', task: 'init', parent: 'ghost' })).toBe(msg('spawn', 'parent', 'names task "ghost" that no earlier step spawns'));
+    expect(at3({ op: 'open', task: 't', path: '/tmp/x', fd: '', flags: 'O_RDONLY' })).toBe(msg('open', 'flags', `must be a list of ${list(OPEN_FLAGS)}`));
+    expect(at3({ op: 'nsid', task: 't', path: '/tmp/x', fd: 'f', as: '' })).toBe(msg('nsid', 'path', 'or "fd" must be given (exactly one)'));
+    expect(at3({ op: 'ioctl', task: 't', fd: 'f', request: 'bad', as: '' })).toBe(msg('ioctl', 'request', 'must be an ioctl name like NS_GET_NSTYPE'));
+    expect(at3({ op: 'dup', task: 't', fd: 'f', as: 'g', note: 1 })).toBe(msg('dup', 'note', 'must be a string'));
+    expect(at3({ op: 'dup', task: 't', fd: 'f', as: '', note: 1 })).toBe(msg('dup', 'note', 'must be a string'));
+  });
+
   it('extra task names given by the caller count as spawned', () => {
     expect(verdict([{ op: 'exit', task: 'x' }], ['x'])).toBe('ok');
     expect(verdict([{ op: 'exit', task: 'x' }])).toBe('step 0 (exit): field "task" names task "x" that no earlier step spawns');
@@ -255,7 +265,10 @@ describe('trace v1 validation: expect', () => {
     expect(withExpect('')).toBe(msg('readlink', 'expect', 'is not "ok", an errno name, a boolean or an object: ""'));
     for (const e of [5, null, [], ['ok']]) expect(withExpect(e), JSON.stringify(e)).toBe(msg('readlink', 'expect', 'must be "ok", an errno name, a boolean or an object'));
     expect(withExpect({ ns: 'Z' })).toBe(msg('readlink', 'expect.ns', 'names namespace "Z" that no earlier nsid binds'));
-    for (const [k, v] of [['ok', 'yes'], ['errno', 'EWHAT'], ['errno', 5], ['ns', 5], ['names', 'net'], ['names', [1]], ['value', 'x'], ['text', 5], ['foo', 1]] as const) {
+    expect(withExpect({ ns: 'EPERM' })).toBe(msg('readlink', 'expect.ns', 'names namespace "EPERM" that no earlier nsid binds'));
+    // (each key with a value that another key would take: a boolean, an errno name, a list of strings)
+    for (const [k, v] of [['ok', 'yes'], ['ok', []], ['errno', 'EWHAT'], ['errno', 5], ['errno', true], ['ns', 5], ['ns', true], ['names', 'net'],
+      ['names', [1]], ['names', 'EPERM'], ['value', 'x'], ['value', ['x']], ['text', 5], ['text', false], ['foo', 1], ['foo', 'EPERM']] as const) {
       expect(withExpect({ [k]: v }), `${k}: ${JSON.stringify(v)}`).toBe(msg('readlink', `expect.${k}`, OBJ));
     }
   });
