@@ -11,6 +11,8 @@ import { mdTable, writeReport } from '../reports/writers.ts';
 import { explore, exploreBounds, exploreDepth } from '../explore/index.ts';
 import type { ExploreOptions, ExploreResult, Progress } from '../explore/index.ts';
 import { keyWarnings } from '../explore/key.ts';
+import { COVER_BOUNDS, COVER_DEFAULTS, coverSearch } from '../explore/cover.ts';
+import type { CoverResult } from '../explore/cover.ts';
 import { LifecycleTracker, coverageJson, coverageLines, coverageMarkdown } from '../model/lifecycle/index.ts';
 import { coveringLengths } from '../model/lifecycle/corpus.ts';
 import { EXIT, UsageError, intOpt, printJson, profileOpt, say } from './common.ts';
@@ -19,13 +21,18 @@ export interface ExploreCliOptions {
   profile?: string; mutant?: string; depth?: string; maxStates?: string; maxMemory?: string; workers?: string;
   exact?: boolean; config?: string; json?: boolean; report?: string; symmetry?: boolean; out?: string;
   maxTasks?: string; maxFds?: string; maxNsNames?: string;
+  cover?: boolean; coverDepth?: string; coverBeam?: string; coverMembers?: string; coverSeed?: string;
 }
 
-const CONFIG_KEYS = ['depth', 'maxStates', 'maxMemoryMb', 'workers', 'exact', 'symmetry', 'bounds'];
+const CONFIG_KEYS = ['depth', 'maxStates', 'maxMemoryMb', 'workers', 'exact', 'symmetry', 'bounds', 'cover'];
+const COVER_KEYS = ['depth', 'beam', 'members', 'seed', 'bounds'];
+
+/** The config's `cover`: false, or {depth?, beam?, members?, seed?, bounds?} over the cover defaults. */
+export type CoverConfig = false | Partial<typeof COVER_DEFAULTS> & { bounds?: Partial<Bounds> };
 const BOUND_KEYS: (keyof Bounds)[] = ['maxTasks', 'maxFds', 'maxNsNames', 'mounts', 'entries', 'ops', 'flagSets', 'creds'];
 
-/** Reads --config FILE.json: {depth?, maxStates?, maxMemoryMb?, workers?, exact?, symmetry?, bounds?}. */
-export function readConfig(file: string): Partial<ExploreOptions> & { bounds?: Partial<Bounds> } {
+/** Reads --config FILE.json: {depth?, maxStates?, maxMemoryMb?, workers?, exact?, symmetry?, bounds?, cover?}. */
+export function readConfig(file: string): Partial<ExploreOptions> & { bounds?: Partial<Bounds>; cover?: CoverConfig } {
   let doc: unknown;
   try {
     doc = JSON.parse(readFileSync(file, 'utf8'));
@@ -39,15 +46,25 @@ export function readConfig(file: string): Partial<ExploreOptions> & { bounds?: P
     if (o[k] !== undefined && !(Number.isInteger(o[k]) && (o[k] as number) >= (k === 'depth' ? 0 : 1))) throw new UsageError(`${file}: "${k}" must be a positive integer`);
   }
   for (const k of ['exact', 'symmetry']) if (o[k] !== undefined && typeof o[k] !== 'boolean') throw new UsageError(`${file}: "${k}" must be true or false`);
-  if (o.bounds !== undefined) {
-    if (typeof o.bounds !== 'object' || o.bounds === null || Array.isArray(o.bounds)) throw new UsageError(`${file}: "bounds" must be an object`);
-    const b = o.bounds as Record<string, unknown>;
-    for (const k of Object.keys(b)) if (!(BOUND_KEYS as string[]).includes(k)) throw new UsageError(`${file}: unknown bound "${k}" (one of ${BOUND_KEYS.join(', ')})`);
-    for (const k of ['maxTasks', 'maxFds', 'maxNsNames']) if (b[k] !== undefined && !(Number.isInteger(b[k]) && (b[k] as number) >= 0)) throw new UsageError(`${file}: bounds.${k} must be a non-negative integer`);
-    for (const k of ['mounts', 'entries', 'ops', 'flagSets', 'creds']) if (b[k] !== undefined && !Array.isArray(b[k])) throw new UsageError(`${file}: bounds.${k} must be a list`);
-    if (Array.isArray(b.mounts) && !b.mounts.every((m) => typeof m === 'string' && /^@[A-Za-z0-9_.-]+$/.test(m))) throw new UsageError(`${file}: bounds.mounts are names like "@m1"`);
+  if (o.bounds !== undefined) checkBounds(file, 'bounds', o.bounds);
+  if (o.cover !== undefined && o.cover !== false) {
+    if (typeof o.cover !== 'object' || o.cover === null || Array.isArray(o.cover)) throw new UsageError(`${file}: "cover" must be false or an object`);
+    const c = o.cover as Record<string, unknown>;
+    for (const k of Object.keys(c)) if (!COVER_KEYS.includes(k)) throw new UsageError(`${file}: unknown cover key "${k}" (one of ${COVER_KEYS.join(', ')})`);
+    for (const k of ['depth', 'beam', 'members', 'seed']) if (c[k] !== undefined && !(Number.isInteger(c[k]) && (c[k] as number) >= (k === 'seed' ? 0 : 1))) throw new UsageError(`${file}: cover.${k} must be a positive integer`);
+    if (c.bounds !== undefined) checkBounds(file, 'cover.bounds', c.bounds);
   }
   return o as Partial<ExploreOptions>;
+}
+
+/** Checks a config's bounds object (`where` names it in the message). */
+function checkBounds(file: string, where: string, bounds: unknown): void {
+  if (typeof bounds !== 'object' || bounds === null || Array.isArray(bounds)) throw new UsageError(`${file}: "${where}" must be an object`);
+  const b = bounds as Record<string, unknown>;
+  for (const k of Object.keys(b)) if (!(BOUND_KEYS as string[]).includes(k)) throw new UsageError(`${file}: unknown bound "${k}" in ${where} (one of ${BOUND_KEYS.join(', ')})`);
+  for (const k of ['maxTasks', 'maxFds', 'maxNsNames']) if (b[k] !== undefined && !(Number.isInteger(b[k]) && (b[k] as number) >= 0)) throw new UsageError(`${file}: ${where}.${k} must be a non-negative integer`);
+  for (const k of ['mounts', 'entries', 'ops', 'flagSets', 'creds']) if (b[k] !== undefined && !Array.isArray(b[k])) throw new UsageError(`${file}: ${where}.${k} must be a list`);
+  if (Array.isArray(b.mounts) && !b.mounts.every((m) => typeof m === 'string' && /^@[A-Za-z0-9_.-]+$/.test(m))) throw new UsageError(`${file}: ${where}.mounts are names like "@m1"`);
 }
 
 function fmtInt(n: number): string {
@@ -99,18 +116,39 @@ export async function runExplore(o: ExploreCliOptions): Promise<number> {
     notes.push('--exact keeps full keys in one thread: --workers ignored');
     workers = 1;
   }
+  const coverCfg = cfg.cover === false ? null : (cfg.cover ?? {});
+  const coverOpts = {
+    depth: intOpt('cover-depth', o.coverDepth, coverCfg?.depth ?? COVER_DEFAULTS.depth, 1, 1000),
+    beam: intOpt('cover-beam', o.coverBeam, coverCfg?.beam ?? COVER_DEFAULTS.beam, 1, 1_000_000),
+    members: intOpt('cover-members', o.coverMembers, coverCfg?.members ?? COVER_DEFAULTS.members, 1, 1000),
+    seed: intOpt('cover-seed', o.coverSeed, coverCfg?.seed ?? COVER_DEFAULTS.seed, 0),
+    // the user's bounds (families, entries, mounts...), widened to the cover phase's tasks and fds
+    bounds: { ...bounds, ...COVER_BOUNDS, ...(coverCfg?.bounds ?? {}) },
+  };
   const pp = o.json ? null : progressPrinter();
   // lifecycle coverage of every explored transition (the one-thread engine observes them)
   const tracker = workers === 1 ? new LifecycleTracker(profile) : null;
-  if (!tracker) notes.push('lifecycle coverage is measured with --workers 1 only');
+  if (!tracker) notes.push('lifecycle coverage and the cover phase run with --workers 1 only');
+  const coverWanted = tracker !== null && o.cover !== false && coverCfg !== null;
   activate(o.mutant ?? null);
   let r: ExploreResult;
+  let cover: CoverResult | null = null;
+  let exhaustivePercent = 0;
   try {
     r = await explore(profile, {
       depth, workers, exact, symmetry, bounds, ...(tracker ? { lifecycle: tracker } : {}),
       ...(maxStates !== undefined ? { maxStates } : {}), ...(maxMemoryMb !== undefined ? { maxMemoryMb } : {}),
       ...(pp ? { onProgress: pp.onProgress } : {}),
     });
+    if (tracker) exhaustivePercent = tracker.summary().percent;
+    if (coverWanted && !r.complete) notes.push('the cover phase did not run: the exhaustive phase was stopped by a bound');
+    if (coverWanted && r.complete && !tracker.full()) {
+      pp?.end();
+      cover = coverSearch(profile, {
+        ...coverOpts, ignore: new Set(r.violations.map((v) => v.key)), tracker,
+        ...(pp ? { onMember: (k: number, pct: number) => process.stderr.write(`explore: cover phase, beam ${k + 1} of ${coverOpts.members} done, lifecycle coverage ${pct}%\n`) } : {}),
+      });
+    }
   } finally {
     activate(null);
     pp?.end();
@@ -121,15 +159,17 @@ export async function runExplore(o: ExploreCliOptions): Promise<number> {
   const statesPerSecond = Math.round((r.distinctStates / r.ms) * 1000);
   const transitionsPerSecond = Math.round((r.transitions / r.ms) * 1000);
   const violations: Record<string, unknown>[] = [];
-  for (const v of r.violations) {
-    const origin = { engine: 'explore', depth: r.depthBound, ...(o.mutant ? { mutant: o.mutant } : {}) };
+  // the exhaustive phase's traces are shortest; the cover phase's are short, not proven shortest
+  const found = [...r.violations.map((v) => ({ ...v, phase: 'exhaustive' })), ...(cover?.violations ?? []).map((v) => ({ ...v, phase: 'cover' }))];
+  for (const v of found) {
+    const origin = { engine: v.phase === 'cover' ? 'explore-cover' : 'explore', depth: v.phase === 'cover' ? coverOpts.depth : r.depthBound, ...(o.mutant ? { mutant: o.mutant } : {}) };
     const trace = counterexampleTrace(profile, v.ops, v.property, v.detail, origin);
     const slug = v.key.replace(/[^A-Za-z0-9.]+/g, '-').replace(/-$/, '');
     const dir = o.out ?? 'procns-out';
     const traceFile = join(dir, `explore-${profile.name}${o.mutant ? `-${o.mutant}` : ''}-${slug}.json`);
     mkdirSync(dir, { recursive: true });
     writeFileSync(traceFile, `${JSON.stringify(trace, null, 2)}\n`);
-    violations.push({ property: v.property, key: v.key, detail: v.detail, steps: v.ops.length, traceFile,
+    violations.push({ property: v.property, key: v.key, detail: v.detail, steps: v.ops.length, phase: v.phase, shortest: v.phase === 'exhaustive', traceFile,
       replay: `procns replay ${traceFile} --backend sim`, trace });
   }
   const lifecycle = tracker ? tracker.summary() : null;
@@ -143,7 +183,13 @@ export async function runExplore(o: ExploreCliOptions): Promise<number> {
     }
   }
   const disagrees = lifecycle !== null && lifecycle.disagreements.length > 0;
-  const result = r.violations.length > 0 || disagrees ? 'fail' : r.complete ? 'pass' : 'incomplete';
+  const result = violations.length > 0 || disagrees ? 'fail' : r.complete ? 'pass' : 'incomplete';
+  const coverDoc = cover ? {
+    depth: coverOpts.depth, beam: coverOpts.beam, members: coverOpts.members, seed: coverOpts.seed, bounds: coverOpts.bounds,
+    transitions: cover.transitions, keptStates: cover.kept, ms: Math.round(cover.ms), full: cover.full,
+    violations: cover.violations.length,
+    swarm: cover.members.map((m) => ({ ops: m.ops, entries: m.entries, transitions: m.transitions, newLifecycleTransitions: m.newTransitions })),
+  } : null;
   const doc: Record<string, unknown> = {
     command: 'explore', profile: profile.name, ...(o.mutant ? { mutant: o.mutant } : {}), result,
     complete: r.complete, ...(r.stoppedBy ? { stoppedBy: r.stoppedBy } : {}), fixpoint: r.fixpoint,
@@ -152,7 +198,8 @@ export async function runExplore(o: ExploreCliOptions): Promise<number> {
     bytesPerState: Number(r.bytesPerState.toFixed(2)), collisionProbability: r.collisionProbability,
     workers: r.workers, exact: r.exact, symmetry: r.symmetry, bounds: r.bounds,
     violations, ...(loud.length ? { warnings: loud } : {}),
-    ...(lifecycle ? { lifecycle: { ...coverageJson(lifecycle), missedCoveringTraceOps: missedOps } } : {}),
+    ...(coverDoc ? { cover: coverDoc } : {}),
+    ...(lifecycle ? { lifecycle: { ...coverageJson(lifecycle), exhaustivePercent, missedCoveringTraceOps: missedOps } } : {}),
   };
   if (o.report) {
     const md = [
@@ -160,9 +207,12 @@ export async function runExplore(o: ExploreCliOptions): Promise<number> {
       mdTable(['depth bound', 'distinct states', 'transitions', 'states/s', 'bytes/state', 'collision probability', 'result'],
         [[r.depthBound, r.distinctStates, r.transitions, statesPerSecond, r.bytesPerState.toFixed(1), r.collisionProbability.toExponential(2), result]]), '',
       '## States per depth', '', mdTable(['depth', 'new distinct states'], r.statesPerDepth.map((n, d) => [d, n])), '',
+      ...(coverDoc ? ['', '## Cover phase (directed, not exhaustive)', '',
+        mdTable(['depth', 'beam', 'beams', 'transitions', 'lifecycle coverage before', 'after'],
+          [[coverDoc.depth, coverDoc.beam, coverDoc.members, coverDoc.transitions, `${exhaustivePercent}%`, `${lifecycle?.percent ?? 0}%`]])] : []),
       ...(lifecycle ? ['', ...coverageMarkdown(lifecycle, mdTable)] : []),
-      ...(violations.length ? ['## Violations (shortest trace each)', '',
-        mdTable(['property', 'detail', 'steps', 'trace file'], violations.map((v) => [v.property, v.detail, v.steps, v.traceFile]))] : []),
+      ...(violations.length ? ['## Violations (exhaustive phase: shortest trace each; cover phase: short, not proven shortest)', '',
+        mdTable(['property', 'detail', 'steps', 'phase', 'trace file'], violations.map((v) => [v.property, v.detail, v.steps, v.phase, v.traceFile]))] : []),
     ].join('\n');
     writeReport(o.report, doc as { command: string }, md);
   }
@@ -175,6 +225,10 @@ export async function runExplore(o: ExploreCliOptions): Promise<number> {
     say(`  states per depth: ${r.statesPerDepth.map((n, d) => `${d}:${n}`).join(' ')}${r.fixpoint ? ' (fixpoint: nothing new beyond)' : ''}`);
     say(`  ${r.bytesPerState.toFixed(1)} bytes per stored state; ${r.exact ? 'exact keys, no collisions' : `fingerprint collision probability ${r.collisionProbability.toExponential(2)}`}`);
     if (!r.complete) say(`  INCOMPLETE: stopped by --${r.stoppedBy} (the statistics are partial)`);
+    if (coverDoc && lifecycle) {
+      say(`  cover phase (directed, not exhaustive): ${coverDoc.members} beams of ${coverDoc.beam} states to depth ${coverDoc.depth}, up to ${coverOpts.bounds.maxTasks} tasks, `
+        + `${fmtInt(coverDoc.transitions)} transitions in ${(coverDoc.ms / 1000).toFixed(2)} s: lifecycle coverage ${exhaustivePercent}% -> ${lifecycle.percent}%`);
+    }
     if (lifecycle) {
       for (const line of coverageLines(lifecycle, '  ', (m, e) => {
         const l = lengths.get(`${m}: ${e}`);
@@ -186,17 +240,17 @@ export async function runExplore(o: ExploreCliOptions): Promise<number> {
     if (violations.length === 0) {
       say(r.complete ? `  result: PASS (no invariant or refinement breaks within depth ${r.depthBound} and the bounds)` : '  result: no violation found before the bound (exit 3)');
     } else {
-      say(`  result: FAIL, ${violations.length} distinct violation(s), each with a shortest trace`);
+      say(`  result: FAIL, ${violations.length} distinct violation(s)${cover?.violations.length ? ` (${cover.violations.length} from the cover phase, with short but not proven shortest traces)` : ', each with a shortest trace'}`);
       for (const v of violations) {
         say('');
         say(`  ${v.property}: ${v.detail}`);
-        say(`  shortest trace (${v.steps} steps):`);
+        say(`  ${v.shortest ? 'shortest' : 'cover-phase'} trace (${v.steps} steps):`);
         for (const [i, st] of (v.trace as { steps: unknown[] }).steps.entries()) say(`    ${String(i).padStart(2)} ${JSON.stringify(st)}`);
         say(`  trace written to ${v.traceFile}; replay it: ${v.replay}`);
       }
     }
   }
-  return r.violations.length > 0 ? EXIT.violation : r.complete ? EXIT.ok : EXIT.bound;
+  return violations.length > 0 ? EXIT.violation : r.complete ? EXIT.ok : EXIT.bound;
 }
 
 export function registerExplore(program: Command, run: (code: () => number | Promise<number>) => void): void {
@@ -213,7 +267,12 @@ export function registerExplore(program: Command, run: (code: () => number | Pro
     .option('--max-tasks <N>', 'bound: tasks a trace may spawn')
     .option('--max-fds <N>', 'bound: distinct fd names')
     .option('--max-ns-names <N>', 'bound: namespace names (nsid ... as)')
-    .option('--config <FILE>', 'JSON: {depth, maxStates, maxMemoryMb, workers, exact, symmetry, bounds: {...}}')
+    .option('--no-cover', 'skip the cover phase (directed search for the lifecycle transitions the exhaustive phase missed)')
+    .option('--cover-depth <D>', `cover phase: most ops per trace (default ${COVER_DEFAULTS.depth})`)
+    .option('--cover-beam <N>', `cover phase: states each beam keeps per depth (default ${COVER_DEFAULTS.beam})`)
+    .option('--cover-members <N>', `cover phase: beams in the swarm (default ${COVER_DEFAULTS.members})`)
+    .option('--cover-seed <S>', `cover phase: seed of the swarm's alphabet subsets (default ${COVER_DEFAULTS.seed})`)
+    .option('--config <FILE>', 'JSON: {depth, maxStates, maxMemoryMb, workers, exact, symmetry, bounds: {...}, cover: false | {depth, beam, members, seed, bounds}}')
     .option('--out <DIR>', 'where to write counterexample traces', 'procns-out')
     .option('--report <DIR>', 'write explore.json and explore.md there')
     .option('--json', 'print one JSON document')

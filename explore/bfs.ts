@@ -80,7 +80,7 @@ export function expand(
   for (const op of ops) {
     const c = node.c.clone();
     const r = c.apply(op);
-    if (ctx.tracker && !r.violation) ctx.tracker.transition(node.c.sim, c.sim, op);
+    if (ctx.tracker && !r.violation) ctx.tracker.transition(node.c.sim, c.sim, op, r);
     if (r.violation) {
       if (!r.violation.masked) {
         const v = r.violation;

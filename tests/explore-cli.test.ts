@@ -9,6 +9,7 @@ import { UsageError } from '../cli/common.ts';
 import { PROFILES } from '../model/profiles.ts';
 import { parseTrace } from '../model/trace.ts';
 import { replayModel } from '../properties/replay.ts';
+import { activate } from '../model/mutants/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'procns-explore-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -27,8 +28,9 @@ async function run(o: Parameters<typeof runExplore>[0]): Promise<{ code: number;
 
 describe('procns explore (CLI)', () => {
   it('names, for each lifecycle transition it never took, how long its committed covering trace is', async () => {
-    const { code, doc } = await run({ profile: 'v6.18', depth: '1' });
+    const { code, doc } = await run({ profile: 'v6.18', depth: '1', cover: false });
     expect(code).toBe(0);
+    expect(doc.cover).toBeUndefined();
     const lc = doc.lifecycle as { machines: { id: string; transitions: { missed: string[] } }[]; missedCoveringTraceOps: Record<string, number> };
     const missed = lc.machines.flatMap((m) => m.transitions.missed.map((e) => `${m.id}: ${e}`));
     const ops = lc.missedCoveringTraceOps;
@@ -53,6 +55,34 @@ describe('procns explore (CLI)', () => {
     expect(rep.mismatches).toEqual([3]); // the spec's expect holds on every step but the broken one
   }, 20_000);
 
+  it('the cover phase only adds coverage, and finds a violation deeper than the exhaustive depth (its trace replays)', async () => {
+    const cover = { coverBeam: '20', coverMembers: '2', coverDepth: '5' };
+    const plain = await run({ profile: 'v6.18', depth: '1', cover: false });
+    const covered = await run({ profile: 'v6.18', depth: '1', ...cover });
+    expect(covered.code).toBe(0);
+    type Lc = { percent: number; exhaustivePercent: number; machines: { id: string; transitions: { missed: string[] } }[] };
+    const missed = (d: Record<string, unknown>) => (d.lifecycle as Lc).machines.flatMap((m) => m.transitions.missed.map((e) => `${m.id}: ${e}`));
+    const lc = covered.doc.lifecycle as Lc;
+    expect(lc.exhaustivePercent).toBe((plain.doc.lifecycle as Lc).percent);
+    expect(lc.percent).toBeGreaterThan(lc.exhaustivePercent);
+    for (const e of missed(covered.doc)) expect(missed(plain.doc)).toContain(e); // nothing the exhaustive phase took is lost
+    expect(covered.doc.cover).toMatchObject({ beam: 20, members: 2, depth: 5, violations: 0 });
+    expect(covered.doc.distinctStates).toBe(plain.doc.distinctStates); // the exhaustive phase is the same search
+    // exit-no-fput needs three ops: depth 1 cannot see it, the cover phase does, with a trace that replays
+    const m = await run({ profile: 'v6.18', depth: '1', mutant: 'exit-no-fput', ...cover });
+    expect(m.code).toBe(1);
+    const v = (m.doc.violations as { property: string; phase: string; shortest: boolean; steps: number; traceFile: string }[])[0]!;
+    expect(v).toMatchObject({ property: 'refcount-exact', phase: 'cover', shortest: false });
+    expect(v.steps).toBeGreaterThan(1);
+    activate('exit-no-fput');
+    try {
+      const rep = replayModel(parseTrace(readFileSync(v.traceFile, 'utf8')), 'sim', PROFILES['v6.18']);
+      expect(rep.violation?.property).toBe('refcount-exact');
+    } finally {
+      activate(null);
+    }
+  }, 60_000);
+
   it('exits 3 with partial statistics when --max-states stops it', async () => {
     const { code, doc } = await run({ profile: 'v6.18', maxStates: '20' });
     expect(code).toBe(3);
@@ -68,5 +98,10 @@ describe('procns explore (CLI)', () => {
     writeFileSync(bad, JSON.stringify({ bounds: { maxTask: 2 } }));
     await expect(run({ config: bad })).rejects.toThrow(/unknown bound "maxTask"/);
     await expect(run({ mutant: 'no-such-mutant' })).rejects.toThrow(/unknown mutant/);
+    await expect(run({ coverBeam: '0' })).rejects.toThrow(/--cover-beam/);
+    writeFileSync(bad, JSON.stringify({ cover: { beams: 2 } }));
+    await expect(run({ config: bad })).rejects.toThrow(/unknown cover key "beams"/);
+    writeFileSync(bad, JSON.stringify({ cover: { bounds: { maxTasks: -1 } } }));
+    await expect(run({ config: bad })).rejects.toThrow(/cover\.bounds\.maxTasks must be a non-negative integer/);
   });
 });

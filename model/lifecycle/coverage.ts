@@ -56,9 +56,15 @@ export class LifecycleTracker {
   readonly disagreements: Disagreement[] = [];
   runs = 0;
   steps = 0;
+  /** How many distinct transitions have been taken so far (a search's progress measure). */
+  edgesReached = 0;
+  /** The transitions of the statecharts that apply to the profile. */
+  readonly edgesTotal: number;
   private readonly allowed: Int16Array[];
   private readonly seen = new Set<string>();
   private prev: Projection = [];
+  private fromState: KState | null = null;
+  private fromProj: Projection = [];
   private ops: Op[] = [];
   private readonly buf: Move[] = [];
 
@@ -68,6 +74,12 @@ export class LifecycleTracker {
     this.allowed = allowedTables(profile, drop);
     this.stateHits = LIFECYCLES.map((l) => new Uint32Array(l.states.length));
     this.edgeHits = LIFECYCLES.map((l) => new Uint32Array(l.edges.length));
+    this.edgesTotal = LIFECYCLES.reduce((a, l) => a + (applies(l, profile) ? l.edges.filter((e) => e.profiles.includes(profile.name)).length : 0), 0);
+  }
+
+  /** Whether every transition of every applicable statechart has been taken. */
+  full(): boolean {
+    return this.edgesReached >= this.edgesTotal;
   }
 
   /** A run begins at this state. */
@@ -95,7 +107,7 @@ export class LifecycleTracker {
     const bad: Move[] = [];
     for (const m of ms) {
       if (m.edge >= 0) {
-        this.edgeHits[m.lifecycle]![m.edge]!++;
+        if (this.edgeHits[m.lifecycle]![m.edge]!++ === 0) this.edgesReached++;
         this.stateHits[m.lifecycle]![m.from]!++; // `unborn` is reached by leaving it
       } else bad.push(m);
       if (m.to < NONE) this.stateHits[m.lifecycle]![m.to]!++;
@@ -105,12 +117,25 @@ export class LifecycleTracker {
     return bad;
   }
 
-  /** One edge of a state graph (exhaustive search): `op` led from `before` to `after`. */
-  transition(before: KState, after: KState, op: Op): Move[] {
-    this.prev = project(before);
+  /**
+   * One edge of a state graph (exhaustive search): `op` led from `before` to `after`. The
+   * projection of `before` is kept for its next successor (a search expands a node's
+   * successors one after another).
+   */
+  transition(before: KState, after: KState, op: Op, result?: { sim: Outcome }): Move[] {
+    if (before !== this.fromState) {
+      this.fromState = before;
+      this.fromProj = project(before);
+    }
+    this.prev = this.fromProj;
     if (this.steps === 0) this.visit(this.prev);
     this.ops = [];
-    return this.step({ sim: after }, op);
+    return this.step({ sim: after }, op, result);
+  }
+
+  /** The projection of the state the last step or transition ended in. */
+  last(): Projection {
+    return this.prev;
   }
 
   /** Whether no object array grew since the last projection. */
@@ -165,7 +190,10 @@ export class LifecycleTracker {
     this.runs += o.runs;
     this.steps += o.steps;
     o.stateHits.forEach((h, l) => h.forEach((v, i) => { this.stateHits[l]![i]! += v; }));
-    o.edgeHits.forEach((h, l) => h.forEach((v, i) => { this.edgeHits[l]![i]! += v; }));
+    o.edgeHits.forEach((h, l) => h.forEach((v, i) => {
+      if (v > 0 && this.edgeHits[l]![i] === 0) this.edgesReached++;
+      this.edgeHits[l]![i]! += v;
+    }));
     for (const d of o.disagreements) {
       const key = `${d.lifecycle}|${d.from}|${d.event}|${d.to}`;
       if (!this.seen.has(key) && this.disagreements.length < this.maxDisagreements) { this.seen.add(key); this.disagreements.push(d); }

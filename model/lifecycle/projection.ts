@@ -233,3 +233,52 @@ export function describeMove(m: Move): string {
   const l = LIFECYCLES[m.lifecycle]!;
   return `${l.id} ${m.object}: ${stateName(l, m.from)} --${m.event}--> ${stateName(l, m.to)}`;
 }
+
+/**
+ * A coarse abstraction of a state for directed search (explore's cover phase): every live
+ * object as its lifecycle state (a task with which credentials changed; a namespace marked if
+ * it is an initial one) and the states of the objects it hangs on (a file: the
+ * namespace it names and the mount it came through; a mount: its mount namespace and what it
+ * binds; a task: its parent and whether that is a reaper, whether it is its pid namespace's
+ * reaper, and that namespace's level), as a sorted
+ * multiset (sorted tokens) in which each token counts at most `cap` times. Two states with one
+ * signature look alike to the statecharts; the cover phase expands one of them.
+ */
+export function lifecycleSignature(s: KState, p: Projection, cap = 2): string[] {
+  const [ns, files, mounts, tasks] = p as [Uint8Array, Uint8Array, Uint8Array, Uint8Array];
+  const toks: string[] = [];
+  let firstNew = 0; // the initial namespaces are those of init's first nsproxy (and init_user_ns)
+  for (const n of s.nsproxies[0]?.ns ?? []) if (n >= firstNew) firstNew = n + 1;
+  const nsTok = (i: number): string => (i < 0 || !s.ns[i] ? '-' : `${s.ns[i]!.kind}${ns[i]}${i < firstNew ? 'i' : ''}`);
+  const viaDentry = (d: number): string => {
+    const ino = d >= 0 ? s.inodes[s.dentries[d]?.inode ?? -1] : undefined;
+    return ino ? nsTok(ino.ns) : '-';
+  };
+  for (let i = 0; i < s.ns.length; i++) if (!s.ns[i]!.freed) toks.push(`N${nsTok(i)}`);
+  for (let i = 0; i < s.files.length; i++) {
+    const f = s.files[i]!;
+    if (!f.freed) toks.push(`F${f.kind}${files[i]}:${viaDentry(f.dentry)}:${f.mnt >= 0 ? mounts[f.mnt] : '-'}`);
+  }
+  for (let i = 0; i < s.mounts.length; i++) {
+    const m = s.mounts[i]!;
+    if (!m.freed) toks.push(`M${mounts[i]}:${nsTok(m.mntns)}:${viaDentry(m.dentry)}`);
+  }
+  for (let i = 0; i < s.tasks.length; i++) {
+    const t = s.tasks[i]!;
+    if (t.state === TASK_REAPED) continue;
+    const pidns = s.pids[t.pid]?.ns ?? -1;
+    const reaper = pidns >= 0 && s.ns[pidns]!.reaper === i;
+    const up = t.parent >= 0 ? s.tasks[t.parent]! : undefined;
+    const upReaper = up !== undefined && pidns >= 0 && s.ns[s.pids[up.pid]?.ns ?? -1]?.reaper === t.parent;
+    const cred = `${t.uid !== 0 || t.gid !== 0 ? 'u' : ''}${t.caps !== ALL_CAPS ? 'c' : ''}${t.dumpable ? '' : 'd'}${t.userns !== 0 ? 'n' : ''}`;
+    toks.push(`T${tasks[i]}${cred}:${up ? `${tasks[t.parent]}${upReaper ? 'R' : ''}` : '-'}:${reaper ? 'R' : ''}${s.ns[pidns]?.level ?? ''}`);
+  }
+  toks.sort();
+  const out: string[] = [];
+  let run = 0;
+  for (let i = 0; i < toks.length; i++) {
+    if (i > 0 && toks[i] === toks[i - 1]) { if (++run >= cap) continue; } else run = 0;
+    out.push(toks[i]!);
+  }
+  return out;
+}

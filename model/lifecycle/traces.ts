@@ -98,7 +98,7 @@ function shrink(profile: Profile, ops: readonly Op[], key: string): Op[] {
 }
 
 /** A small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

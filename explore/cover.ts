@@ -1,0 +1,166 @@
+// explore's cover phase: a directed search for the statechart transitions that the exhaustive
+// search could not reach within its bounds. Exhaustive search to the depths those transitions
+// need (5 to 10 ops, two or three children) is far beyond any default budget (depth 4 alone is
+// about 1.5 million v6.18 states), so this phase trades completeness for depth: a swarm of beam
+// searches (Holzmann's swarm verification; beam search as in Wijs's directed model checking),
+// each over a different subset of the op alphabet, each keeping per depth only the `beam`
+// successors that look most new to the statecharts (model/lifecycle lifecycleSignature), first
+// those whose transition took a statechart edge never taken before. Every transition runs the
+// same lockstep Checker as the exhaustive search, with every invariant and the refinement, so a
+// violation found here is real (its trace is short, not proven shortest). What it reports is a
+// lower bound: states it pruned were never looked at.
+import type { Op } from '../model/types.ts';
+import type { Profile } from '../model/profiles.ts';
+import type { LifecycleTracker } from '../model/lifecycle/index.ts';
+import { LIFECYCLES } from '../model/lifecycle/index.ts';
+import { applies, lifecycleSignature } from '../model/lifecycle/projection.ts';
+import { rng } from '../model/lifecycle/traces.ts';
+import { Alphabet, bindNames, NO_NAMES } from '../properties/alphabet.ts';
+import type { Bounds, Names } from '../properties/alphabet.ts';
+import { Checker, violationKey } from '../properties/harness.ts';
+import type { FoundViolation } from './bfs.ts';
+
+export interface CoverOptions {
+  /** Most ops per trace of a beam. */
+  depth: number;
+  /** States a beam keeps per depth. */
+  beam: number;
+  /** Beams in the swarm: the first has the whole alphabet, the others a subset each. */
+  members: number;
+  /** Seed of the swarm's subsets (the search is deterministic for a seed). */
+  seed: number;
+  /** The alphabet's bounds (over which each member draws its subset of families and entries). */
+  bounds: Partial<Bounds>;
+  /** Violation keys to let pass (those the exhaustive phase already reported with shortest traces). */
+  ignore: ReadonlySet<string>;
+  /** Where coverage accumulates; the phase stops once every transition has been taken. */
+  tracker: LifecycleTracker;
+  /** Called after each beam with its index and the coverage so far (percent). */
+  onMember?: (k: number, percent: number) => void;
+}
+
+export interface CoverMember {
+  ops: string[];
+  entries: string[];
+  /** Transitions this beam took first. */
+  newTransitions: number;
+  transitions: number;
+}
+
+export interface CoverResult {
+  transitions: number;
+  /** Distinct signatures kept over all beams and depths. */
+  kept: number;
+  members: CoverMember[];
+  /** First trace found per violation key (short, not proven shortest). */
+  violations: FoundViolation[];
+  ms: number;
+  /** Every statechart transition was taken (the phase stopped early). */
+  full: boolean;
+}
+
+/** Default cover bounds: up to three children and three fd names, one credential drop and back. */
+export const COVER_BOUNDS: Partial<Bounds> = {
+  maxTasks: 3,
+  maxFds: 3,
+  maxNsNames: 0,
+  flagSets: [[]],
+  creds: [{ uid: 1000 }, { caps: [] }, { dumpable: false }, { dumpable: true }],
+};
+export const COVER_DEFAULTS = { depth: 9, beam: 200, members: 6, seed: 1 };
+
+/** Families no subset drops: without them no object is born or dies. */
+const ALWAYS = new Set(['spawn', 'exit']);
+
+/** The op families that are the event of some statechart edge on this profile. */
+export function moverFamilies(profile: Profile): Set<string> {
+  const out = new Set<string>();
+  for (const l of LIFECYCLES) if (applies(l, profile)) for (const e of l.edges) if (e.profiles.includes(profile.name)) out.add(e.event);
+  return out;
+}
+
+/** A state a beam keeps. */
+interface Beamed {
+  c: Checker;
+  names: Names;
+  ops: Op[];
+}
+
+/** A successor that may make the beam: rebuilt from its parent and op only if it does. */
+interface Candidate {
+  parent: number;
+  op: Op;
+  toks: string[];
+  score: number;
+}
+
+/** The swarm of beam searches; coverage goes into opts.tracker. */
+export function coverSearch(profile: Profile, opts: CoverOptions): CoverResult {
+  const t0 = performance.now();
+  const whole = new Alphabet(profile, opts.bounds);
+  // the cone of influence of the statecharts: a family that is no event of any of the profile's
+  // statechart edges moves no object (the tracker would report the move as a disagreement)
+  const events = moverFamilies(profile);
+  const families = whole.families.map((f) => f.name as string).filter((f) => events.has(f));
+  const entries = [...(whole.bounds.entries ?? [...profile.entries, 'bogus'])];
+  const found = new Map<string, FoundViolation>();
+  const members: CoverMember[] = [];
+  const tracker = opts.tracker;
+  let transitions = 0;
+  let kept = 0;
+  for (let k = 0; k < opts.members && !tracker.full(); k++) {
+    const r = rng(opts.seed * 7919 + k);
+    const ops = k === 0 ? families : families.filter((f) => ALWAYS.has(f) || r() < 0.5);
+    let ents = k === 0 ? entries : entries.filter(() => r() < 0.6);
+    if (ents.length === 0) ents = [entries[Math.floor(r() * entries.length)]!];
+    const alphabet = new Alphabet(profile, { ...opts.bounds, ops, entries: ents });
+    const before = tracker.edgesReached;
+    const m: CoverMember = { ops, entries: ents, newTransitions: 0, transitions: 0 };
+    const root = new Checker(profile, opts.ignore.size ? { ignore: opts.ignore } : {});
+    const seen = new Set<string>();
+    const tokens = new Set<string>();
+    let frontier: Beamed[] = [{ c: root, names: NO_NAMES, ops: [] }];
+    for (let d = 0; d < opts.depth && frontier.length > 0 && !tracker.full(); d++) {
+      const cands: Candidate[] = [];
+      for (let pi = 0; pi < frontier.length; pi++) {
+        const node = frontier[pi]!;
+        for (const op of alphabet.enumerate(node.c.spec, node.names)) {
+          const c = node.c.clone();
+          const res = c.apply(op);
+          m.transitions++;
+          if (res.violation) {
+            const v = res.violation;
+            const key = violationKey(v.property, v.detail);
+            if (!v.masked && !found.has(key)) found.set(key, { key, property: v.property, detail: v.detail, ops: [...node.ops, op] });
+            continue;
+          }
+          const had = tracker.edgesReached;
+          tracker.transition(node.c.sim, c.sim, op, res);
+          const toks = lifecycleSignature(c.sim, tracker.last());
+          const sig = toks.join(' ');
+          if (seen.has(sig)) continue;
+          seen.add(sig);
+          let score = (tracker.edgesReached - had) * 1000;
+          for (const t of toks) if (!tokens.has(t)) score++;
+          cands.push({ parent: pi, op, toks, score });
+        }
+      }
+      cands.sort((a, b) => b.score - a.score); // stable: ties keep the order they were found in
+      if (cands.length > opts.beam) cands.length = opts.beam;
+      // the step function is deterministic: a kept successor is its parent's clone and op again
+      frontier = cands.map((x) => {
+        const from = frontier[x.parent]!;
+        const c = from.c.clone();
+        const res = c.apply(x.op);
+        for (const t of x.toks) tokens.add(t);
+        return { c, names: bindNames(from.names, x.op, res.spec), ops: [...from.ops, x.op] };
+      });
+      kept += frontier.length;
+    }
+    m.newTransitions = tracker.edgesReached - before;
+    transitions += m.transitions;
+    members.push(m);
+    opts.onMember?.(k, tracker.summary().percent);
+  }
+  return { transitions, kept, members, violations: [...found.values()], ms: performance.now() - t0, full: tracker.full() };
+}
