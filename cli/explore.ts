@@ -235,10 +235,10 @@ export async function runExplore(o: ExploreCliOptions): Promise<number> {
         return l ? ` (its covering trace has ${l.ops} ops: ${l.file})` : '';
       })) say(line);
       const need = Object.values(missedOps);
-      if (need.length > 0) say(`    the transitions never taken have covering traces of ${Math.min(...need)} to ${Math.max(...need)} ops; this search went to depth ${r.depthBound}`);
+      if (need.length > 0) say(`    the transitions never taken have covering traces of ${Math.min(...need)} to ${Math.max(...need)} ops; the exhaustive phase went to depth ${r.depthBound}${cover ? `, the cover phase to ${coverOpts.depth}` : ''}`);
     }
     if (violations.length === 0) {
-      say(r.complete ? `  result: PASS (no invariant or refinement breaks within depth ${r.depthBound} and the bounds)` : '  result: no violation found before the bound (exit 3)');
+      say(r.complete ? `  result: PASS (no invariant or refinement breaks within depth ${r.depthBound} and the bounds${cover ? ', nor in the cover phase' : ''})` : '  result: no violation found before the bound (exit 3)');
     } else {
       say(`  result: FAIL, ${violations.length} distinct violation(s)${cover?.violations.length ? ` (${cover.violations.length} from the cover phase, with short but not proven shortest traces)` : ', each with a shortest trace'}`);
       for (const v of violations) {
