@@ -19,13 +19,14 @@ import { Alphabet, bindNames, NO_NAMES } from '../properties/alphabet.ts';
 import type { Bounds, Names } from '../properties/alphabet.ts';
 import { Checker, violationKey } from '../properties/harness.ts';
 import type { FoundViolation } from './bfs.ts';
+import { KeyEncoder } from './key.ts';
 
 export interface CoverOptions {
   /** Most ops per trace of a beam. */
   depth: number;
   /** States a beam keeps per depth. */
   beam: number;
-  /** Beams in the swarm: the first has the whole alphabet, the others a subset each. */
+  /** Beams in the swarm: the first two have the whole alphabet (the second deduplicates by exact state), the others a subset each. */
   members: number;
   /** Seed of the swarm's subsets (the search is deterministic for a seed). */
   seed: number;
@@ -67,7 +68,7 @@ export const COVER_BOUNDS: Partial<Bounds> = {
   flagSets: [[]],
   creds: [{ uid: 1000 }, { caps: [] }, { dumpable: false }, { dumpable: true }],
 };
-export const COVER_DEFAULTS = { depth: 9, beam: 200, members: 6, seed: 1 };
+export const COVER_DEFAULTS = { depth: 9, beam: 200, members: 4, seed: 1 };
 
 /** Families no subset drops: without them no object is born or dies. */
 const ALWAYS = new Set(['spawn', 'exit']);
@@ -97,12 +98,12 @@ interface Candidate {
 /** The swarm of beam searches; coverage goes into opts.tracker. */
 export function coverSearch(profile: Profile, opts: CoverOptions): CoverResult {
   const t0 = performance.now();
-  const whole = new Alphabet(profile, opts.bounds);
+  const all = new Alphabet(profile, opts.bounds);
   // the cone of influence of the statecharts: a family that is no event of any of the profile's
   // statechart edges moves no object (the tracker would report the move as a disagreement)
   const events = moverFamilies(profile);
-  const families = whole.families.map((f) => f.name as string).filter((f) => events.has(f));
-  const entries = [...(whole.bounds.entries ?? [...profile.entries, 'bogus'])];
+  const families = all.families.map((f) => f.name as string).filter((f) => events.has(f));
+  const entries = [...(all.bounds.entries ?? [...profile.entries, 'bogus'])];
   const found = new Map<string, FoundViolation>();
   const members: CoverMember[] = [];
   const tracker = opts.tracker;
@@ -110,8 +111,13 @@ export function coverSearch(profile: Profile, opts: CoverOptions): CoverResult {
   let kept = 0;
   for (let k = 0; k < opts.members && !tracker.full(); k++) {
     const r = rng(opts.seed * 7919 + k);
-    const ops = k === 0 ? families : families.filter((f) => ALWAYS.has(f) || r() < 0.5);
-    let ents = k === 0 ? entries : entries.filter(() => r() < 0.6);
+    // beams 0 and 1 have the whole alphabet; beam 1 tells states apart by their exact canonical key
+    // (explore/key.ts), so an enabling step that looks like nothing new to the statecharts (a child
+    // opening an fd that init could have opened) still makes it; the others draw a subset
+    const whole = k < 2;
+    const exact = k === 1;
+    const ops = whole ? families : families.filter((f) => ALWAYS.has(f) || r() < 0.5);
+    let ents = whole ? entries : entries.filter(() => r() < 0.6);
     if (ents.length === 0) ents = [entries[Math.floor(r() * entries.length)]!];
     const alphabet = new Alphabet(profile, { ...opts.bounds, ops, entries: ents });
     const before = tracker.edgesReached;
@@ -119,6 +125,8 @@ export function coverSearch(profile: Profile, opts: CoverOptions): CoverResult {
     const root = new Checker(profile, opts.ignore.size ? { ignore: opts.ignore } : {});
     const seen = new Set<string>();
     const tokens = new Set<string>();
+    const enc = new KeyEncoder(true);
+    const fp = new Uint32Array(2);
     let frontier: Beamed[] = [{ c: root, names: NO_NAMES, ops: [] }];
     for (let d = 0; d < opts.depth && frontier.length > 0 && !tracker.full(); d++) {
       const cands: Candidate[] = [];
@@ -137,7 +145,12 @@ export function coverSearch(profile: Profile, opts: CoverOptions): CoverResult {
           const had = tracker.edgesReached;
           tracker.transition(node.c.sim, c.sim, op, res);
           const toks = lifecycleSignature(c.sim, tracker.last());
-          const sig = toks.join(' ');
+          let sig = toks.join(' ');
+          if (exact) {
+            enc.encode(c, bindNames(node.names, op, res.spec));
+            enc.fingerprint(fp);
+            sig = `${fp[0]},${fp[1]}`;
+          }
           if (seen.has(sig)) continue;
           seen.add(sig);
           let score = (tracker.edgesReached - had) * 1000;
