@@ -144,14 +144,18 @@ export function coverSearch(profile: Profile, opts: CoverOptions): CoverResult {
           }
           const had = tracker.edgesReached;
           tracker.transition(node.c.sim, c.sim, op, res);
-          const toks = lifecycleSignature(c.sim, tracker.last());
-          let sig = toks.join(' ');
+          let sig = '';
           if (exact) {
             enc.encode(c, bindNames(node.names, op, res.spec));
             enc.fingerprint(fp);
             sig = `${fp[0]},${fp[1]}`;
+            if (seen.has(sig)) continue;
           }
-          if (seen.has(sig)) continue;
+          const toks = lifecycleSignature(c.sim, tracker.last());
+          if (!exact) {
+            sig = toks.join(' ');
+            if (seen.has(sig)) continue;
+          }
           seen.add(sig);
           let score = (tracker.edgesReached - had) * 1000;
           for (const t of toks) if (!tokens.has(t)) score++;
