@@ -2,10 +2,11 @@
 // search could not reach within its bounds. Exhaustive search to the depths those transitions
 // need (5 to 10 ops, two or three children) is far beyond any default budget (depth 4 alone is
 // about 1.5 million v6.18 states), so this phase trades completeness for depth: a swarm of beam
-// searches (Holzmann's swarm verification; beam search as in Wijs's directed model checking),
-// each over a different subset of the op alphabet, each keeping per depth only the `beam`
-// successors that look most new to the statecharts (model/lifecycle lifecycleSignature), first
-// those whose transition took a statechart edge never taken before. Every transition runs the
+// searches (Holzmann's swarm verification; beam search as in Wijs's directed model checking):
+// two over the whole op alphabet (the second tells states apart by their exact canonical key),
+// the others over seeded subsets, each keeping per depth only the `beam` successors that look
+// most new to the statecharts (model/lifecycle lifecycleSignature), first those whose
+// transition took a statechart edge never taken before. Every transition runs the
 // same lockstep Checker as the exhaustive search, with every invariant and the refinement, so a
 // violation found here is real (its trace is short, not proven shortest). What it reports is a
 // lower bound: states it pruned were never looked at.
