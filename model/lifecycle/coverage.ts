@@ -120,7 +120,8 @@ export class LifecycleTracker {
   /**
    * One edge of a state graph (exhaustive search): `op` led from `before` to `after`. The
    * projection of `before` is kept for its next successor (a search expands a node's
-   * successors one after another).
+   * successors one after another; states are values, never changed after their step, so the
+   * object identity of `before` names its projection).
    */
   transition(before: KState, after: KState, op: Op, result?: { sim: Outcome }): Move[] {
     if (before !== this.fromState) {

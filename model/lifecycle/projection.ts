@@ -236,13 +236,13 @@ export function describeMove(m: Move): string {
 
 /**
  * A coarse abstraction of a state for directed search (explore's cover phase): every live
- * object as its lifecycle state (a task with which credentials changed; a namespace marked if
- * it is an initial one) and the states of the objects it hangs on (a file: the
+ * object as its lifecycle state (for a task, which credentials changed; for a namespace,
+ * whether it is an initial one) and the states of the objects it hangs on (a file: the
  * namespace it names and the mount it came through; a mount: its mount namespace and what it
  * binds; a task: its parent and whether that is a reaper, whether it is its pid namespace's
- * reaper, and that namespace's level), as a sorted
- * multiset (sorted tokens) in which each token counts at most `cap` times. Two states with one
- * signature look alike to the statecharts; the cover phase expands one of them.
+ * reaper, and that namespace's level). The result is a multiset of sorted tokens in which each
+ * token counts at most `cap` times. Two states with one signature look alike to the
+ * statecharts; the cover phase expands one of them.
  */
 export function lifecycleSignature(s: KState, p: Projection, cap = 2): string[] {
   const [ns, files, mounts, tasks] = p as [Uint8Array, Uint8Array, Uint8Array, Uint8Array];
@@ -269,7 +269,7 @@ export function lifecycleSignature(s: KState, p: Projection, cap = 2): string[] 
     const pidns = s.pids[t.pid]?.ns ?? -1;
     const reaper = pidns >= 0 && s.ns[pidns]!.reaper === i;
     const up = t.parent >= 0 ? s.tasks[t.parent]! : undefined;
-    const upReaper = up !== undefined && pidns >= 0 && s.ns[s.pids[up.pid]?.ns ?? -1]?.reaper === t.parent;
+    const upReaper = up !== undefined && s.ns[s.pids[up.pid]?.ns ?? -1]?.reaper === t.parent;
     const cred = `${t.uid !== 0 || t.gid !== 0 ? 'u' : ''}${t.caps !== ALL_CAPS ? 'c' : ''}${t.dumpable ? '' : 'd'}${t.userns !== 0 ? 'n' : ''}`;
     toks.push(`T${tasks[i]}${cred}:${up ? `${tasks[t.parent]}${upReaper ? 'R' : ''}` : '-'}:${reaper ? 'R' : ''}${s.ns[pidns]?.level ?? ''}`);
   }
