@@ -22,7 +22,7 @@ export async function runConform(o: ConformCliOptions): Promise<number> {
   const runs = intOpt('runs', o.runs, 200, 1, 1_000_000);
   const seed = intOpt('seed', o.seed, 42, -(2 ** 31), 2 ** 31 - 1);
   const maxOps = intOpt('max-ops', o.maxOps, 12, 1, 1000);
-  const settleMs = intOpt('settle-ms', o.settleMs, 250, 0, 10_000);
+  const settleMs = intOpt('settle-ms', o.settleMs, 1000, 0, 10_000);
   const json = o.json ?? false;
   const probe = await KernelBackend.probe();
   if (!probe.ok) return reportSkipped('conform', probe.reason, json);
@@ -74,7 +74,7 @@ export function registerConform(program: Command, run: (code: () => number | Pro
     .option('--max-ops <N>', 'most ops per trace', '12')
     .option('--profile <P>', 'model profile (only v6.18: the kernel of this machine)', 'v6.18')
     .option('--out <DIR>', 'where to write divergence traces', 'procns-out')
-    .option('--settle-ms <MS>', 'how long `alive` waits for asynchronously freed user/pid namespaces', '250')
+    .option('--settle-ms <MS>', 'how long `alive` waits for asynchronously freed user/pid namespaces', '1000')
     .option('--timing', 'include elapsed time in --json output')
     .option('--json', 'print one JSON document')
     .action((opts: ConformCliOptions) => run(() => runConform(opts)));

@@ -149,7 +149,7 @@ static void apply(const char *const *s, outcome *o) {
     if (v) id = v;
     for (int i = NFH - 1; i >= 0; i--)
       if (!strcmp(FH[i].id, id)) {
-        int ok = request("alive\t-\t%s\t250", FH[i].fh);
+        int ok = request("alive\t-\t%s\t1000", FH[i].fh);
         if (!ok) ERR(R[1]);
         o->has_value = 1;
         o->value = !strcmp(rget("val"), "1");

@@ -54,7 +54,7 @@ describe('model fixes found by conform', () => {
 
 describe(`conform: v6.18 model vs the live kernel${why}`, () => {
   it.skipIf(skip)(`200 random traces of <= 12 ops: no divergence${why}`, async () => {
-    const r = await conform(V618, { runs: 200, seed: 7, maxOps: 12, settleMs: 100 });
+    const r = await conform(V618, { runs: 200, seed: 7, maxOps: 12 });
     const report = r.divergences.map((d) => `${d.key}\n${d.ops.map((o) => `  ${JSON.stringify(o)}`).join('\n')}`).join('\n');
     expect(r.runs).toBe(200);
     expect(r.ops).toBeGreaterThan(500);

@@ -33,7 +33,7 @@ describe(`scenarios on the live kernel${why}`, () => {
   it.skipIf(skip)(`every v6.18 scenario meets its expects on the kernel (${v618.length} files)${why}`, async () => {
     const failures: string[] = [];
     for (const [f, t] of v618) {
-      const r = await replayKernel(t, 100);
+      const r = await replayKernel(t);
       for (const i of r.mismatches) {
         const s = r.steps[i]!;
         failures.push(`${f} step ${i} ${JSON.stringify(s.step)}: kernel ${fmt(s.outcome)}`);
