@@ -21,13 +21,13 @@ export interface ExploreCliOptions {
   profile?: string; mutant?: string; depth?: string; maxStates?: string; maxMemory?: string; workers?: string;
   exact?: boolean; config?: string; json?: boolean; report?: string; symmetry?: boolean; out?: string;
   maxTasks?: string; maxFds?: string; maxNsNames?: string;
-  cover?: boolean; coverDepth?: string; coverBeam?: string; coverMembers?: string; coverSeed?: string;
+  cover?: boolean; coverDepth?: string; coverBeam?: string; coverMembers?: string; coverSeed?: string; coverSplice?: string;
 }
 
 const CONFIG_KEYS = ['depth', 'maxStates', 'maxMemoryMb', 'workers', 'exact', 'symmetry', 'bounds', 'cover'];
-const COVER_KEYS = ['depth', 'beam', 'members', 'seed', 'bounds'];
+const COVER_KEYS = ['depth', 'beam', 'members', 'seed', 'splice', 'bounds'];
 
-/** The config's `cover`: false, or {depth?, beam?, members?, seed?, bounds?} over the cover defaults. */
+/** The config's `cover`: false, or {depth?, beam?, members?, seed?, splice?, bounds?} over the cover defaults. */
 export type CoverConfig = false | Partial<typeof COVER_DEFAULTS> & { bounds?: Partial<Bounds> };
 const BOUND_KEYS: (keyof Bounds)[] = ['maxTasks', 'maxFds', 'maxNsNames', 'mounts', 'entries', 'ops', 'flagSets', 'creds'];
 
@@ -51,7 +51,10 @@ export function readConfig(file: string): Partial<ExploreOptions> & { bounds?: P
     if (typeof o.cover !== 'object' || o.cover === null || Array.isArray(o.cover)) throw new UsageError(`${file}: "cover" must be false or an object`);
     const c = o.cover as Record<string, unknown>;
     for (const k of Object.keys(c)) if (!COVER_KEYS.includes(k)) throw new UsageError(`${file}: unknown cover key "${k}" (one of ${COVER_KEYS.join(', ')})`);
-    for (const k of ['depth', 'beam', 'members', 'seed']) if (c[k] !== undefined && !(Number.isInteger(c[k]) && (c[k] as number) >= (k === 'seed' ? 0 : 1))) throw new UsageError(`${file}: cover.${k} must be a positive integer`);
+    for (const k of ['depth', 'beam', 'members', 'seed', 'splice']) {
+      const min = k === 'seed' || k === 'splice' ? 0 : 1;
+      if (c[k] !== undefined && !(Number.isInteger(c[k]) && (c[k] as number) >= min)) throw new UsageError(`${file}: cover.${k} must be ${min ? 'a positive' : 'a non-negative'} integer`);
+    }
     if (c.bounds !== undefined) checkBounds(file, 'cover.bounds', c.bounds);
   }
   return o as Partial<ExploreOptions>;
@@ -122,6 +125,7 @@ export async function runExplore(o: ExploreCliOptions): Promise<number> {
     beam: intOpt('cover-beam', o.coverBeam, coverCfg?.beam ?? COVER_DEFAULTS.beam, 1, 1_000_000),
     members: intOpt('cover-members', o.coverMembers, coverCfg?.members ?? COVER_DEFAULTS.members, 1, 1000),
     seed: intOpt('cover-seed', o.coverSeed, coverCfg?.seed ?? COVER_DEFAULTS.seed, 0),
+    splice: intOpt('cover-splice', o.coverSplice, coverCfg?.splice ?? COVER_DEFAULTS.splice, 0, 1_000_000_000),
     // the user's bounds (families, entries, mounts...), widened to the cover phase's tasks and fds
     bounds: { ...bounds, ...COVER_BOUNDS, ...(coverCfg?.bounds ?? {}) },
   };
@@ -185,10 +189,11 @@ export async function runExplore(o: ExploreCliOptions): Promise<number> {
   const disagrees = lifecycle !== null && lifecycle.disagreements.length > 0;
   const result = violations.length > 0 || disagrees ? 'fail' : r.complete ? 'pass' : 'incomplete';
   const coverDoc = cover ? {
-    depth: coverOpts.depth, beam: coverOpts.beam, members: coverOpts.members, seed: coverOpts.seed, bounds: coverOpts.bounds,
+    depth: coverOpts.depth, beam: coverOpts.beam, members: coverOpts.members, seed: coverOpts.seed, spliceBudget: coverOpts.splice, bounds: coverOpts.bounds,
     transitions: cover.transitions, keptStates: cover.kept, ms: Math.round(cover.ms), full: cover.full,
     violations: cover.violations.length,
     swarm: cover.members.map((m) => ({ ops: m.ops, entries: m.entries, transitions: m.transitions, newLifecycleTransitions: m.newTransitions })),
+    splice: { witnesses: cover.splice.witnesses, pairs: cover.splice.pairs, transitions: cover.splice.transitions, newLifecycleTransitions: cover.splice.newTransitions },
   } : null;
   const doc: Record<string, unknown> = {
     command: 'explore', profile: profile.name, ...(o.mutant ? { mutant: o.mutant } : {}), result,
@@ -208,8 +213,8 @@ export async function runExplore(o: ExploreCliOptions): Promise<number> {
         [[r.depthBound, r.distinctStates, r.transitions, statesPerSecond, r.bytesPerState.toFixed(1), r.collisionProbability.toExponential(2), result]]), '',
       '## States per depth', '', mdTable(['depth', 'new distinct states'], r.statesPerDepth.map((n, d) => [d, n])), '',
       ...(coverDoc ? ['', '## Cover phase (directed, not exhaustive)', '',
-        mdTable(['depth', 'beam', 'beams', 'transitions', 'lifecycle coverage before', 'after'],
-          [[coverDoc.depth, coverDoc.beam, coverDoc.members, coverDoc.transitions, `${exhaustivePercent}%`, `${lifecycle?.percent ?? 0}%`]])] : []),
+        mdTable(['depth', 'beam', 'beams', 'spliced pairs', 'transitions', 'lifecycle coverage before', 'after'],
+          [[coverDoc.depth, coverDoc.beam, coverDoc.members, coverDoc.splice.pairs, coverDoc.transitions, `${exhaustivePercent}%`, `${lifecycle?.percent ?? 0}%`]])] : []),
       ...(lifecycle ? ['', ...coverageMarkdown(lifecycle, mdTable)] : []),
       ...(violations.length ? ['## Violations (exhaustive phase: shortest trace each; cover phase: short, not proven shortest)', '',
         mdTable(['property', 'detail', 'steps', 'phase', 'trace file'], violations.map((v) => [v.property, v.detail, v.steps, v.phase, v.traceFile]))] : []),
@@ -227,6 +232,7 @@ export async function runExplore(o: ExploreCliOptions): Promise<number> {
     if (!r.complete) say(`  INCOMPLETE: stopped by --${r.stoppedBy} (the statistics are partial)`);
     if (coverDoc && lifecycle) {
       say(`  cover phase (directed, not exhaustive): ${coverDoc.members} beams of ${coverDoc.beam} states to depth ${coverDoc.depth}, up to ${coverOpts.bounds.maxTasks} tasks, `
+        + `then ${fmtInt(coverDoc.splice.pairs)} spliced pairs of ${coverDoc.splice.witnesses} witness traces (${coverDoc.splice.newLifecycleTransitions} new transitions); `
         + `${fmtInt(coverDoc.transitions)} transitions in ${(coverDoc.ms / 1000).toFixed(2)} s: lifecycle coverage ${exhaustivePercent}% -> ${lifecycle.percent}%`);
     }
     if (lifecycle) {
@@ -272,6 +278,7 @@ export function registerExplore(program: Command, run: (code: () => number | Pro
     .option('--cover-beam <N>', `cover phase: states each beam keeps per depth (default ${COVER_DEFAULTS.beam})`)
     .option('--cover-members <N>', `cover phase: beams in the swarm (default ${COVER_DEFAULTS.members})`)
     .option('--cover-seed <S>', `cover phase: seed of the swarm's alphabet subsets (default ${COVER_DEFAULTS.seed})`)
+    .option('--cover-splice <N>', `cover phase: most transitions of the splice step after the beams, 0 for none (default ${COVER_DEFAULTS.splice})`)
     .option('--config <FILE>', 'JSON: {depth, maxStates, maxMemoryMb, workers, exact, symmetry, bounds: {...}, cover: false | {depth, beam, members, seed, bounds}}')
     .option('--out <DIR>', 'where to write counterexample traces', 'procns-out')
     .option('--report <DIR>', 'write explore.json and explore.md there')

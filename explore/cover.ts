@@ -31,6 +31,8 @@ export interface CoverOptions {
   members: number;
   /** Seed of the swarm's subsets (the search is deterministic for a seed). */
   seed: number;
+  /** Most transitions the splice step may run after the beams (0: no splicing). */
+  splice: number;
   /** The alphabet's bounds (over which each member draws its subset of families and entries). */
   bounds: Partial<Bounds>;
   /** Violation keys to let pass (those the exhaustive phase already reported with shortest traces). */
@@ -59,6 +61,8 @@ export interface CoverResult {
   ms: number;
   /** Every statechart transition was taken (the phase stopped early). */
   full: boolean;
+  /** The splice step: witness traces, pairs run, transitions, and the transitions it took first. */
+  splice: { witnesses: number; pairs: number; transitions: number; newTransitions: number };
 }
 
 /** Default cover bounds: up to three children and three fd names, one credential drop and back. */
@@ -69,7 +73,7 @@ export const COVER_BOUNDS: Partial<Bounds> = {
   flagSets: [[]],
   creds: [{ uid: 1000 }, { caps: [] }, { dumpable: false }, { dumpable: true }],
 };
-export const COVER_DEFAULTS = { depth: 9, beam: 200, members: 4, seed: 1 };
+export const COVER_DEFAULTS = { depth: 8, beam: 200, members: 3, seed: 1, splice: 100_000 };
 
 /** Families no subset drops: without them no object is born or dies. */
 const ALWAYS = new Set(['spawn', 'exit']);
@@ -110,6 +114,8 @@ export function coverSearch(profile: Profile, opts: CoverOptions): CoverResult {
   const tracker = opts.tracker;
   let transitions = 0;
   let kept = 0;
+  /** The first kept trace that showed each signature token (the splice step's material). */
+  const witness = new Map<string, Op[]>();
   for (let k = 0; k < opts.members && !tracker.full(); k++) {
     const r = rng(opts.seed * 7919 + k);
     // beams 0 and 1 have the whole alphabet; beam 1 tells states apart by their exact canonical key
@@ -170,8 +176,12 @@ export function coverSearch(profile: Profile, opts: CoverOptions): CoverResult {
         const from = frontier[x.parent]!;
         const c = from.c.clone();
         const res = c.apply(x.op);
-        for (const t of x.toks) tokens.add(t);
-        return { c, names: bindNames(from.names, x.op, res.spec), ops: [...from.ops, x.op] };
+        const ops = [...from.ops, x.op];
+        for (const t of x.toks) {
+          tokens.add(t);
+          if (!witness.has(t)) witness.set(t, ops);
+        }
+        return { c, names: bindNames(from.names, x.op, res.spec), ops };
       });
       kept += frontier.length;
     }
@@ -180,5 +190,84 @@ export function coverSearch(profile: Profile, opts: CoverOptions): CoverResult {
     members.push(m);
     opts.onMember?.(k, tracker.summary().percent);
   }
-  return { transitions, kept, members, violations: [...found.values()], ms: performance.now() - t0, full: tracker.full() };
+  const before = tracker.edgesReached;
+  const sp = !tracker.full() && opts.splice > 0 ? splice(profile, opts, [...new Set(witness.values())], found)
+    : { witnesses: 0, pairs: 0, transitions: 0 };
+  transitions += sp.transitions;
+  return { transitions, kept, members, violations: [...found.values()], ms: performance.now() - t0, full: tracker.full(),
+    splice: { ...sp, newTransitions: tracker.edgesReached - before } };
+}
+
+/**
+ * The splice step (splicing, as AFL does with inputs, here with traces): a transition the beams
+ * left may need two things at once that each was set up alone (a bind mount, and a pid namespace
+ * whose init died; a busy mount in a child's mount namespace, and that namespace held only by a
+ * bind of its file), which single-token novelty cannot tell from either alone. Each ordered pair
+ * of witness traces (the first kept trace that showed a signature token), longest first, is run
+ * one after the other (a name the second reuses refers to what the first made: its spawn fails,
+ * its later ops act on the first's task), and the state it ends in, if new, is extended by every
+ * op of the families that are the event of a transition not yet taken. Stops when every
+ * transition is taken or after opts.splice transitions.
+ */
+export function splice(profile: Profile, opts: Pick<CoverOptions, 'bounds' | 'ignore' | 'tracker' | 'splice'>, witnesses: Op[][], found: Map<string, FoundViolation>): { witnesses: number; pairs: number; transitions: number } {
+  const tracker = opts.tracker;
+  const goal = new Set<string>();
+  LIFECYCLES.forEach((l, li) => {
+    if (applies(l, profile)) l.edges.forEach((e, k) => { if (e.profiles.includes(profile.name) && tracker.edgeHits[li]![k] === 0) goal.add(e.event); });
+  });
+  const all = new Alphabet(profile, opts.bounds);
+  const fams = all.families.map((f) => f.name as string).filter((f) => goal.has(f));
+  // longest first (stable): the deepest states have the most to combine
+  const wit = [...witnesses].sort((x, y) => y.length - x.length);
+  let n = 0;
+  let pairs = 0;
+  if (fams.length === 0) return { witnesses: wit.length, pairs, transitions: n };
+  const alphabet = new Alphabet(profile, { ...opts.bounds, ops: fams });
+  const enc = new KeyEncoder(true);
+  const fp = new Uint32Array(2);
+  const seen = new Set<string>();
+  const note = (ops: Op[], v: { property: string; detail: string; masked?: boolean }): void => {
+    const key = violationKey(v.property, v.detail);
+    if (!v.masked && !found.has(key)) found.set(key, { key, property: v.property, detail: v.detail, ops });
+  };
+  const fresh = (): Checker => new Checker(profile, opts.ignore.size ? { ignore: opts.ignore } : {});
+  /** Runs ops on c (every invariant); null at a violation, which is noted. */
+  const run = (c: Checker, names: Names, pre: Op[], ops: Op[]): Names | null => {
+    for (let i = 0; i < ops.length; i++) {
+      const res = c.apply(ops[i]!);
+      n++;
+      if (res.violation) { note([...pre, ...ops.slice(0, i + 1)], res.violation); return null; }
+      names = bindNames(names, ops[i]!, res.spec);
+    }
+    return names;
+  };
+  const more = (): boolean => !tracker.full() && n < opts.splice;
+  for (let a = 0; a < wit.length && more(); a++) {
+    // the first trace is run once, each second one from a copy of where it ends; the replayed
+    // ops are checked but not counted for coverage (conservative: a transition only a replay
+    // takes goes unreported)
+    const base = fresh();
+    const baseNames = run(base, NO_NAMES, [], wit[a]!);
+    if (baseNames === null) continue;
+    for (let b = 0; b < wit.length && more(); b++) {
+      if (a === b) continue;
+      pairs++;
+      const c = base.clone();
+      const names = run(c, baseNames, wit[a]!, wit[b]!);
+      if (names === null) continue;
+      enc.encode(c, names);
+      enc.fingerprint(fp);
+      const sig = `${fp[0]},${fp[1]}`;
+      if (seen.has(sig)) continue;
+      seen.add(sig);
+      for (const op of alphabet.enumerate(c.spec, names)) {
+        const next = c.clone();
+        const res = next.apply(op);
+        n++;
+        if (res.violation) { note([...wit[a]!, ...wit[b]!, op], res.violation); continue; }
+        tracker.transition(c.sim, next.sim, op, res);
+      }
+    }
+  }
+  return { witnesses: wit.length, pairs, transitions: n };
 }

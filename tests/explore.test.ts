@@ -21,6 +21,8 @@ import { activate } from '../model/mutants/index.ts';
 import { collisionProbability, FingerprintSet } from '../explore/fingerprint.ts';
 import { KeyEncoder } from '../explore/key.ts';
 import { Checker } from '../properties/harness.ts';
+import { COVER_BOUNDS, splice } from '../explore/cover.ts';
+import { edgeLabel, LIFECYCLES, LifecycleTracker } from '../model/lifecycle/index.ts';
 
 const SCENARIOS = join(import.meta.dirname, '..', 'scenarios');
 const v30 = PROFILES['v3.0'];
@@ -185,4 +187,38 @@ describe('unchanged-state shortcut', () => {
     expect(fast.transitions).toBe(exact.transitions);
     expect(fast.violations).toEqual(exact.violations);
   }, 30_000);
+});
+
+describe("explore's cover phase: the splice step", () => {
+  const p = PROFILES['v6.18'];
+  const target = 'mount:unborn --spawn--> unmounted';
+  // a bind mount in init's mount namespace; init's children's pid namespace with its init dead
+  const bindMount: Op[] = [{ op: 'bind', task: 'init', source: '/proc/init/ns/net', target: '@m1' }];
+  const deadPidNs: Op[] = [{ op: 'unshare', task: 'init', newns: ['pid'] }, { op: 'spawn', task: 't1', parent: 'init' }, { op: 'exit', task: 't1' }];
+  const taken = (t: LifecycleTracker): Set<string> => new Set(LIFECYCLES.flatMap((l, li) => l.edges.filter((_, k) => t.edgeHits[li]![k]! > 0).map((e) => `${l.id}:${edgeLabel(e)}`)));
+  const run = (wit: Op[][], budget = 1_000_000): { t: LifecycleTracker; r: ReturnType<typeof splice> } => {
+    const t = new LifecycleTracker(p);
+    const r = splice(p, { bounds: COVER_BOUNDS, ignore: new Set(), tracker: t, splice: budget }, wit, new Map());
+    return { t, r };
+  };
+
+  it('takes a transition that needs two things each witness set up alone, by running them one after the other', () => {
+    const both = run([bindMount, deadPidNs]);
+    expect(taken(both.t).has(target)).toBe(true);
+    expect(both.r).toMatchObject({ witnesses: 2, pairs: 2 });
+    for (const alone of [[bindMount], [deadPidNs]]) expect(taken(run(alone).t).has(target)).toBe(false);
+    // the ops that do it, checked on their own with every invariant: ENOMEM after copy_mnt_ns
+    const c = new Checker(p);
+    const out = [...bindMount, ...deadPidNs, { op: 'spawn', task: 't2', parent: 'init', newns: ['mnt'] } as Op].map((op) => c.apply(op));
+    expect(out.map((x) => x.violation)).toEqual(out.map(() => null));
+    expect(out.at(-1)!.spec.errno).toBe('ENOMEM');
+  });
+
+  it('stops at its transition budget', () => {
+    // the longest witness (4 ops) runs first as the base, then one pair passes the budget of 5
+    const { r } = run([bindMount, deadPidNs, bindMount.concat(deadPidNs)], 5);
+    expect(r.transitions).toBeGreaterThanOrEqual(5);
+    expect(r.pairs).toBe(1);
+    expect(run([bindMount, deadPidNs], 0).r).toEqual({ witnesses: 2, pairs: 0, transitions: 0 });
+  });
 });
