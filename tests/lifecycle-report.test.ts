@@ -209,10 +209,11 @@ describe('lifecycle coverage as check and explore report it', () => {
 });
 
 describe("the realiser's hand-written seeds (model/lifecycle/seeds.ts)", () => {
-  const seeded = PROFILE_NAMES.filter((n) => realiserSeeds(PROFILES[n]).length > 0);
+  // a literal, not computed: no model code runs at collection time (Stryker's static mutants)
+  const seeded = ['v3.0', 'v3.8', 'v6.18'] as const;
 
   it('v3.0, v3.8 and v6.18 have seeds; whole traces are for the profiles with mount namespace files', () => {
-    expect(seeded).toEqual(['v3.0', 'v3.8', 'v6.18']);
+    expect(PROFILE_NAMES.filter((n) => realiserSeeds(PROFILES[n]).length > 0)).toEqual(seeded);
     expect(PROFILE_NAMES.filter((n) => wholeSeeds(PROFILES[n]).length > 0)).toEqual(['v3.8', 'v6.18']);
   });
 
