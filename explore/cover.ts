@@ -78,11 +78,25 @@ export const COVER_DEFAULTS = { depth: 8, beam: 200, members: 3, seed: 1, splice
 /** Families no subset drops: without them no object is born or dies. */
 const ALWAYS = new Set(['spawn', 'exit']);
 
-/** The op families that are the event of some statechart edge on this profile. */
-export function moverFamilies(profile: Profile): Set<string> {
+/**
+ * The op families that are the event of some statechart edge on this profile; with a tracker,
+ * only of the edges it has not taken yet (the splice step's goal).
+ */
+export function moverFamilies(profile: Profile, untakenBy?: LifecycleTracker): Set<string> {
   const out = new Set<string>();
-  for (const l of LIFECYCLES) if (applies(l, profile)) for (const e of l.edges) if (e.profiles.includes(profile.name)) out.add(e.event);
+  LIFECYCLES.forEach((l, li) => {
+    if (!applies(l, profile)) return;
+    l.edges.forEach((e, k) => {
+      if (e.profiles.includes(profile.name) && !(untakenBy && untakenBy.edgeHits[li]![k]! > 0)) out.add(e.event);
+    });
+  });
   return out;
+}
+
+/** Keeps the first trace found for each violation key (a masked key is let pass). */
+function noteViolation(found: Map<string, FoundViolation>, ops: Op[], v: { property: string; detail: string; masked?: boolean }): void {
+  const key = violationKey(v.property, v.detail);
+  if (!v.masked && !found.has(key)) found.set(key, { key, property: v.property, detail: v.detail, ops });
 }
 
 /** A state a beam keeps. */
@@ -144,9 +158,7 @@ export function coverSearch(profile: Profile, opts: CoverOptions): CoverResult {
           const res = c.apply(op);
           m.transitions++;
           if (res.violation) {
-            const v = res.violation;
-            const key = violationKey(v.property, v.detail);
-            if (!v.masked && !found.has(key)) found.set(key, { key, property: v.property, detail: v.detail, ops: [...node.ops, op] });
+            noteViolation(found, [...node.ops, op], res.violation);
             continue;
           }
           const had = tracker.edgesReached;
@@ -211,12 +223,8 @@ export function coverSearch(profile: Profile, opts: CoverOptions): CoverResult {
  */
 export function splice(profile: Profile, opts: Pick<CoverOptions, 'bounds' | 'ignore' | 'tracker' | 'splice'>, witnesses: Op[][], found: Map<string, FoundViolation>): { witnesses: number; pairs: number; transitions: number } {
   const tracker = opts.tracker;
-  const goal = new Set<string>();
-  LIFECYCLES.forEach((l, li) => {
-    if (applies(l, profile)) l.edges.forEach((e, k) => { if (e.profiles.includes(profile.name) && tracker.edgeHits[li]![k] === 0) goal.add(e.event); });
-  });
-  const all = new Alphabet(profile, opts.bounds);
-  const fams = all.families.map((f) => f.name as string).filter((f) => goal.has(f));
+  const goal = moverFamilies(profile, tracker);
+  const fams = new Alphabet(profile, opts.bounds).families.map((f) => f.name as string).filter((f) => goal.has(f));
   // longest first (stable): the deepest states have the most to combine
   const wit = [...witnesses].sort((x, y) => y.length - x.length);
   let n = 0;
@@ -226,17 +234,13 @@ export function splice(profile: Profile, opts: Pick<CoverOptions, 'bounds' | 'ig
   const enc = new KeyEncoder(true);
   const fp = new Uint32Array(2);
   const seen = new Set<string>();
-  const note = (ops: Op[], v: { property: string; detail: string; masked?: boolean }): void => {
-    const key = violationKey(v.property, v.detail);
-    if (!v.masked && !found.has(key)) found.set(key, { key, property: v.property, detail: v.detail, ops });
-  };
   const fresh = (): Checker => new Checker(profile, opts.ignore.size ? { ignore: opts.ignore } : {});
   /** Runs ops on c (every invariant); null at a violation, which is noted. */
   const run = (c: Checker, names: Names, pre: Op[], ops: Op[]): Names | null => {
     for (let i = 0; i < ops.length; i++) {
       const res = c.apply(ops[i]!);
       n++;
-      if (res.violation) { note([...pre, ...ops.slice(0, i + 1)], res.violation); return null; }
+      if (res.violation) { noteViolation(found, [...pre, ...ops.slice(0, i + 1)], res.violation); return null; }
       names = bindNames(names, ops[i]!, res.spec);
     }
     return names;
@@ -264,7 +268,7 @@ export function splice(profile: Profile, opts: Pick<CoverOptions, 'bounds' | 'ig
         const next = c.clone();
         const res = next.apply(op);
         n++;
-        if (res.violation) { note([...wit[a]!, ...wit[b]!, op], res.violation); continue; }
+        if (res.violation) { noteViolation(found, [...wit[a]!, ...wit[b]!, op], res.violation); continue; }
         tracker.transition(c.sim, next.sim, op, res);
       }
     }
