@@ -2,7 +2,8 @@
 // that put an object right before a transition that random extension rarely reaches alone
 // (a namespace held by a mount of another mount namespace, a busy mount whose namespace dies,
 // a v3.0 namespace held only by the dcache). The search still has to find the last step, and
-// every trace is checked to take the statechart's shortest path.
+// every trace is checked to take the statechart's shortest path. The lists are built when asked
+// for, not at import, so Stryker runs only the tests that use them on their mutants.
 import type { NsKind, Op } from '../types.ts';
 import type { Profile } from '../profiles.ts';
 
@@ -12,7 +13,7 @@ const bind = (task: string, source: string, target: string): Op => ({ op: 'bind'
 const exit = (task: string): Op => ({ op: 'exit', task });
 
 /** Seeds for profiles with user, pid and mount namespaces (v3.8, v6.18). */
-const MODERN: Op[][] = [
+const MODERN = (): Op[][] => [
   [spawn('t1', 'init', ['net']), open('init', '/proc/t1/ns/net', 'f1'), exit('t1')],
   [spawn('t1', 'init', ['net']), bind('init', '/proc/t1/ns/net', '@m1'), exit('t1')],
   [spawn('t1', 'init', ['net']), open('init', '/proc/t1/ns/net', 'f1'), open('t1', '/proc/init/ns/net', 'f2')],
@@ -33,7 +34,7 @@ const MODERN: Op[][] = [
 ];
 
 /** Seeds for v3.0 (proc inodes per lookup, the dcache). */
-const V30: Op[][] = [
+const V30 = (): Op[][] => [
   [spawn('t1', 'init', ['net']), { op: 'stat', task: 'init', path: '/proc/t1/ns/net' }, exit('t1')],
   [spawn('t1', 'init'), { op: 'stat', task: 'init', path: '/proc/t1/ns/net' }],
   [spawn('t1', 'init'), bind('init', '/proc/t1/ns/net', '@m1')],
@@ -53,7 +54,7 @@ const V30: Op[][] = [
  * not replayed on the kernel; oracle/README.md), and it rarely sets pid_for_children to a pid
  * namespace whose init died. Each is still shrunk and checked to take the statechart's path.
  */
-const MODERN_WHOLE: Op[][] = [
+const MODERN_WHOLE = (): Op[][] => [
   // mount: busy --umount--> detached. t2 keeps a file open through t1's mount M; once t1 exits,
   // only init's bind of t1's mount ns file holds that namespace, and its umount frees it.
   [open('init', '/proc/init/ns/mnt', 'f1'), spawn('t1', 'init', ['mnt']), bind('t1', '/proc/t1/ns/net', '@m1'), open('t1', '@m1', 'f2'),
@@ -67,12 +68,12 @@ const MODERN_WHOLE: Op[][] = [
 
 /** The whole traces that apply to a profile. */
 export function wholeSeeds(profile: Profile): Op[][] {
-  return profile.entries.includes('mnt') ? MODERN_WHOLE : [];
+  return profile.entries.includes('mnt') ? MODERN_WHOLE() : [];
 }
 
 /** The seeds that apply to a profile. */
 export function realiserSeeds(profile: Profile): Op[][] {
-  if (profile.procInodePerLookup && profile.setns) return V30;
-  if (profile.entries.includes('mnt')) return MODERN;
+  if (profile.procInodePerLookup && profile.setns) return V30();
+  if (profile.entries.includes('mnt')) return MODERN();
   return [];
 }
