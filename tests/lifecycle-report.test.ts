@@ -17,6 +17,7 @@ import { realiserSeeds, wholeSeeds } from '../model/lifecycle/seeds.ts';
 import { coveringFileName, coveringTargets, coveringTrace, realise, traceCovers } from '../model/lifecycle/traces.ts';
 import { replayModel } from '../properties/replay.ts';
 import type { Op } from '../model/types.ts';
+import { wellFormed } from '../model/trace.ts';
 
 const md = (h: readonly string[], rows: readonly (readonly unknown[])[]): string =>
   [h.join(' | '), ...rows.map((r) => r.join(' | '))].join('\n');
@@ -215,6 +216,11 @@ describe("the realiser's hand-written seeds (model/lifecycle/seeds.ts)", () => {
   it('v3.0, v3.8 and v6.18 have seeds; whole traces are for the profiles with mount namespace files', () => {
     expect(PROFILE_NAMES.filter((n) => realiserSeeds(PROFILES[n]).length > 0)).toEqual(seeded);
     expect(PROFILE_NAMES.filter((n) => wholeSeeds(PROFILES[n]).length > 0)).toEqual(['v3.8', 'v6.18']);
+  });
+
+  it.each(seeded)('%s: every seed and whole trace is a well-formed trace v1 (names, kinds, paths), as every realised trace must be', (name) => {
+    const p = PROFILES[name];
+    for (const ops of [...realiserSeeds(p), ...wholeSeeds(p)]) expect(wellFormed(ops), JSON.stringify(ops)).toBe(true);
   });
 
   it.each(seeded)('%s: every op of every seed succeeds with no violation, and none can be dropped without changing the state it ends in', (name) => {
