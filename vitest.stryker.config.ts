@@ -14,7 +14,8 @@ export default defineConfig({
   test: {
     include: ['tests/scenarios.test.ts', 'tests/spec-rules.test.ts', 'tests/mutants.test.ts', 'tests/mutant-traces.test.ts', 'tests/mutants-killers.test.ts', 'tests/stryker-killers.test.ts', 'tests/refs-detector.test.ts', 'tests/state-same.test.ts', 'tests/lifecycle.test.ts',
       'tests/trace-validate.test.ts', 'tests/spec-alive.test.ts', 'tests/records.test.ts', 'tests/spec-reference.test.ts',
-      'tests/spec-killers.test.ts', 'tests/lifecycle-report.test.ts', 'tests/lifecycle-seed.test.ts'],
+      'tests/spec-killers.test.ts', 'tests/lifecycle-report.test.ts', 'tests/lifecycle-seed.test.ts',
+      'tests/lifecycle-projection.test.ts', 'tests/lifecycle-traces.test.ts', 'tests/lifecycle-machines.test.ts'],
     env: { PROCNS_STRYKER: '1', PROCNS_KERNEL_RULES: '0' },
     testTimeout: 60_000,
     isolate: false,
