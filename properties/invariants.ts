@@ -17,54 +17,66 @@ export const INVARIANT_DOCS: Record<string, string> = {
 
 export const STATE_INVARIANTS = ['no-use-after-put', 'refcount-exact', 'alive-while-pinned', 'freed-when-unpinned'] as const;
 
-/** Expected counts, recomputed from the holders in the state. */
-function expectedCounts(s: KState): { ns: Int32Array; proxy: Int32Array; pid: Int32Array; file: Int32Array; dentry: Int32Array; inode: Int32Array } {
-  const ns = new Int32Array(s.ns.length);
-  const proxy = new Int32Array(s.nsproxies.length);
-  const pid = new Int32Array(s.pids.length);
-  const file = new Int32Array(s.files.length);
-  const dentry = new Int32Array(s.dentries.length);
-  const inode = new Int32Array(s.inodes.length);
+/**
+ * Expected counts, recomputed from the holders in the state, into one scratch buffer reused by
+ * every check (a check allocates nothing): ns at 0, then nsproxies, pids, files, dentries, inodes.
+ */
+let want = new Int32Array(256);
+const off = new Int32Array(7);
+
+function expectedCounts(s: KState): Int32Array {
+  off[0] = 0;
+  off[1] = s.ns.length;
+  off[2] = off[1] + s.nsproxies.length;
+  off[3] = off[2] + s.pids.length;
+  off[4] = off[3] + s.files.length;
+  off[5] = off[4] + s.dentries.length;
+  off[6] = off[5] + s.inodes.length;
+  if (want.length < off[6]) want = new Int32Array(off[6] * 2);
+  const w = want;
+  w.fill(0, 0, off[6]);
+  const oProxy = off[1]!, oPid = off[2]!, oFile = off[3]!, oDentry = off[4]!, oInode = off[5]!;
   for (const t of s.tasks) {
     if (t.state === TASK_REAPED) continue;
-    ns[t.userns]!++;
-    if (t.mmUserns >= 0) ns[t.mmUserns]!++;
-    if (t.nsproxy >= 0) proxy[t.nsproxy]!++;
-    pid[t.pid]!++;
-    for (const f of t.fds.values()) file[f]!++;
+    w[t.userns]!++;
+    if (t.mmUserns >= 0) w[t.mmUserns]!++;
+    if (t.nsproxy >= 0) w[oProxy + t.nsproxy]!++;
+    w[oPid + t.pid]!++;
+    for (const f of t.fds.values()) w[oFile + f]!++;
   }
-  for (const p of s.nsproxies) if (!p.freed) for (const n of p.ns) ns[n]!++;
-  for (const p of s.pids) if (!p.freed) ns[p.ns]!++;
+  for (const p of s.nsproxies) if (!p.freed) for (const n of p.ns) w[n]!++;
+  for (const p of s.pids) if (!p.freed) w[p.ns]!++;
   for (const n of s.ns) {
     if (n.freed) continue;
-    if (n.owner >= 0) ns[n.owner]!++;
-    if (n.parent >= 0) ns[n.parent]!++;
+    if (n.owner >= 0) w[n.owner]!++;
+    if (n.parent >= 0) w[n.parent]!++;
   }
   for (const i of s.inodes) {
     if (i.freed) continue;
-    if (i.ns >= 0) ns[i.ns]!++;
-    if (i.pid >= 0) pid[i.pid]!++;
+    if (i.ns >= 0) w[i.ns]!++;
+    if (i.pid >= 0) w[oPid + i.pid]!++;
   }
-  for (const d of s.dentries) if (!d.freed) inode[d.inode]!++;
+  for (const d of s.dentries) if (!d.freed) w[oInode + d.inode]!++;
   for (const f of s.files) {
     if (f.freed) continue;
-    if (f.kind === F_NS && f.dentry >= 0) dentry[f.dentry]!++;
-    if (f.pid >= 0) pid[f.pid]!++;
+    if (f.kind === F_NS && f.dentry >= 0) w[oDentry + f.dentry]!++;
+    if (f.pid >= 0) w[oPid + f.pid]!++;
   }
-  for (const m of s.mounts) if (!m.freed && m.dentry >= 0) dentry[m.dentry]!++;
-  return { ns, proxy, pid, file, dentry, inode };
+  for (const m of s.mounts) if (!m.freed && m.dentry >= 0) w[oDentry + m.dentry]!++;
+  return w;
 }
 
 type Counted = { count: number; freed: boolean };
 
-function compare(kind: string, objs: readonly Counted[], want: Int32Array, out: { uaf: string; refs: string }): void {
+/** The first breach of one kind's counts: [uaf, refs] descriptions written into `out` once each. */
+function compare(kind: string, objs: readonly Counted[], w: Int32Array, base: number, out: { uaf: string; refs: string }): void {
   for (let i = 0; i < objs.length; i++) {
     const o = objs[i]!;
-    const w = want[i]!;
+    const n = w[base + i]!;
     if (o.freed) {
-      if (w > 0 && out.uaf === '') out.uaf = `${kind} ${i} is freed but still referenced ${w} time(s)`;
-    } else if (o.count !== w && out.refs === '') {
-      out.refs = `${kind} ${i} has count ${o.count} but ${w} holder(s)`;
+      if (n > 0 && out.uaf === '') out.uaf = `${kind} ${i} is freed but still referenced ${n} time(s)`;
+    } else if (o.count !== n && out.refs === '') {
+      out.refs = `${kind} ${i} has count ${o.count} but ${n} holder(s)`;
     }
   }
 }
@@ -81,10 +93,19 @@ function viaDentry(s: KState, mark: Uint8Array, stack: number[], d: number, bit:
   if (i.pid >= 0) visit(mark, stack, s.pids[i.pid]!.ns, bit);
 }
 
-/** What pins what (sim terms): bit 1 = pinned by a real holder, bit 2 = reachable through caches. */
+let marks = new Uint8Array(64);
+const pinStack: number[] = [];
+
+/**
+ * What pins what (sim terms): bit 1 = pinned by a real holder, bit 2 = reachable through caches.
+ * Entries 0 .. s.ns.length-1 of a scratch buffer, valid until the next call.
+ */
 export function pinnedNs(s: KState): Uint8Array {
-  const mark = new Uint8Array(s.ns.length);
-  const stack: number[] = [];
+  if (marks.length < s.ns.length) marks = new Uint8Array(s.ns.length * 2);
+  const mark = marks;
+  mark.fill(0, 0, s.ns.length);
+  const stack = pinStack;
+  stack.length = 0;
   for (const t of s.tasks) {
     if (t.state === TASK_REAPED) continue;
     visit(mark, stack, t.userns, 1);
@@ -114,14 +135,14 @@ export function pinnedNs(s: KState): Uint8Array {
 
 /** Checks every state invariant; returns the first breach as [name, detail] or null. */
 export function checkState(s: KState): [string, string] | null {
-  const want = expectedCounts(s);
+  const w = expectedCounts(s);
   const out = { uaf: s.uaf, refs: '' };
-  compare('ns', s.ns, want.ns, out);
-  compare('nsproxy', s.nsproxies, want.proxy, out);
-  compare('pid', s.pids, want.pid, out);
-  compare('file', s.files, want.file, out);
-  compare('dentry', s.dentries, want.dentry, out);
-  compare('inode', s.inodes, want.inode, out);
+  compare('ns', s.ns, w, off[0]!, out);
+  compare('nsproxy', s.nsproxies, w, off[1]!, out);
+  compare('pid', s.pids, w, off[2]!, out);
+  compare('file', s.files, w, off[3]!, out);
+  compare('dentry', s.dentries, w, off[4]!, out);
+  compare('inode', s.inodes, w, off[5]!, out);
   if (out.uaf !== '') return ['no-use-after-put', out.uaf];
   if (out.refs !== '') return ['refcount-exact', out.refs];
   const pinned = pinnedNs(s);
