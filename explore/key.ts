@@ -281,9 +281,9 @@ export class KeyEncoder {
   }
 
   /** Fd names: by what each task holds under them (and whether a full table reuses it). */
-  private fdOrder(names: Names, order: number[]): string[] {
+  private fdOrder(names: Names, order: number[]): readonly string[] {
     const fds = names.fds;
-    if (!this.symmetry || fds.length <= 1) return fds.slice();
+    if (!this.symmetry || fds.length <= 1) return fds;
     const sim = this.sim;
     const spec = this.spec;
     const sig = new Array<number>(fds.length);
@@ -333,20 +333,26 @@ export class KeyEncoder {
   }
 
   /** A task's fds: one slot per canonical fd name, then the hidden ones as a multiset. */
-  private fdTable(fds: ReadonlyMap<string, number>, fdOrder: string[], kind: number, local: (id: number) => number): void {
+  private fdTable(fds: ReadonlyMap<string, number>, fdOrder: readonly string[], kind: number, local: (id: number) => number): void {
     for (const name of fdOrder) {
       const id = fds.get(name);
       this.ref(kind, id === undefined ? -1 : id);
     }
     if (fds.size === 0) { this.push(0); return; }
+    // the hidden ones: none or one (the usual case) without a list, more sorted by their records
+    let nHidden = 0;
+    let one = -1;
+    for (const [name, id] of fds) if (!this.fdIndex.has(name)) { nHidden++; one = id; }
+    this.push(nHidden);
+    if (nHidden === 1) this.ref(kind, one);
+    if (nHidden <= 1) return;
     const hidden: number[] = [];
     for (const [name, id] of fds) if (!this.fdIndex.has(name)) hidden.push(id);
-    this.push(hidden.length);
-    if (hidden.length > 1) hidden.sort((a, b) => local(a) - local(b));
+    hidden.sort((a, b) => local(a) - local(b));
     for (const id of hidden) this.ref(kind, id);
   }
 
-  private simTask(i: number, fdOrder: string[]): void {
+  private simTask(i: number, fdOrder: readonly string[]): void {
     const t = this.sim.tasks[i]!;
     for (const f of extras('task', t)) this.push(plain((t as unknown as Record<string, unknown>)[f]));
     this.push(t.state); this.push(t.uid); this.push(t.gid); this.push(t.caps); this.push(t.dumpable ? 1 : 0);
@@ -356,7 +362,7 @@ export class KeyEncoder {
     this.fdTable(t.fds, fdOrder, K_FILE, (f) => files[f]!.kind * 8 + (files[f]!.opath ? 4 : 0) + (files[f]!.read ? 2 : 0) + (files[f]!.write ? 1 : 0));
   }
 
-  private specTask(i: number, fdOrder: string[]): void {
+  private specTask(i: number, fdOrder: readonly string[]): void {
     const si = this.spec.byName.get(this.sim.tasks[i]!.name);
     if (si === undefined) { this.push(-5); return; }
     const t = this.spec.tasks[si]!;
@@ -497,6 +503,11 @@ export class KeyEncoder {
 
   /** `nsid ... as N` names: each a root naming one sim and one spec namespace. */
   private nsNames(c: Checker): void {
+    if (c.names.size <= 1) { // nothing to order (the default bounds bind at most one name)
+      this.push(c.names.size);
+      for (const [specId, simId] of c.names.values()) { this.ref(K_NS, Number(simId)); this.ref(K_SNS, Number(specId)); }
+      return;
+    }
     const rows: [number, number, number][] = [];
     let k = 0;
     for (const [, [specId, simId]] of c.names) {

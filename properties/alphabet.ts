@@ -65,7 +65,7 @@ class PathDomain {
   readonly length: number;
   private readonly perTask: number;
   constructor(private readonly tasks: readonly { name: string }[], private readonly entries: readonly string[],
-    private readonly fds: readonly string[], private readonly mounts: readonly string[]) {
+    private readonly fds: readonly string[], private readonly mounts: readonly string[], private readonly cache: PathCache) {
     this.perTask = entries.length + 1 + fds.length;
     this.length = tasks.length * this.perTask + mounts.length + 1;
   }
@@ -74,9 +74,8 @@ class PathDomain {
     if (t < this.tasks.length) {
       const k = i - t * this.perTask;
       const name = this.tasks[t]!.name;
-      if (k < this.entries.length) return `/proc/${name}/ns/${this.entries[k]}`;
-      if (k === this.entries.length) return `/proc/${name}/ns`;
-      return `/proc/${name}/fd/${this.fds[k - this.entries.length - 1]}`;
+      if (k <= this.entries.length) return this.cache.nsPath(name, this.entries, k);
+      return this.cache.fdPath(name, this.fds[k - this.entries.length - 1]!);
     }
     const m = i - this.tasks.length * this.perTask;
     return m < this.mounts.length ? this.mounts[m]! : '/tmp/x';
@@ -86,6 +85,31 @@ class PathDomain {
     return { length: this.length - 1, at: (i: number) => this.at(i) };
   }
 }
+/**
+ * The path strings an alphabet has made, made once each: the same string object every time, so
+ * that what reads it (parsePath's memo, the path walks) finds its hash already computed.
+ */
+class PathCache {
+  private readonly ns = new Map<string, string[]>();
+  private readonly fd = new Map<string, Map<string, string>>();
+  /** /proc/<task>/ns/<entries[k]>, or /proc/<task>/ns for k = entries.length. */
+  nsPath(task: string, entries: readonly string[], k: number): string {
+    let row = this.ns.get(task);
+    if (row === undefined) {
+      row = [...entries.map((e) => `/proc/${task}/ns/${e}`), `/proc/${task}/ns`];
+      this.ns.set(task, row);
+    }
+    return row[k]!;
+  }
+  fdPath(task: string, fd: string): string {
+    let row = this.fd.get(task);
+    if (row === undefined) this.fd.set(task, (row = new Map()));
+    let p = row.get(fd);
+    if (p === undefined) row.set(fd, (p = `/proc/${task}/fd/${fd}`));
+    return p;
+  }
+}
+
 interface Family {
   name: Op['op'];
   weight: number;
@@ -115,7 +139,8 @@ export class Alphabet {
     // failed open, a closed fd or another task's fd still exercises EBADF
     const fdNames = (n: Names) => n.fds;
     const newFd = (n: Names) => (n.fds.length < b.maxFds ? `f${n.fds.length + 1}` : n.fds[n.fds.length - 1]!);
-    const paths = (s: SState, n: Names): PathDomain => new PathDomain(s.tasks, entries, n.fds, b.mounts);
+    const pathCache = new PathCache();
+    const paths = (s: SState, n: Names): PathDomain => new PathDomain(s.tasks, entries, n.fds, b.mounts, pathCache);
     const all: Family[] = [
       { name: 'spawn', weight: 3, domains: (s) => (s.tasks.length > b.maxTasks ? [[]] : [actors(s), this.newnsSets]),
         build: ([p, ns], s) => ({ op: 'spawn', task: `t${s.tasks.length}`, parent: p as string, ...((ns as NsKind[]).length ? { newns: ns as NsKind[] } : {}) }) },
@@ -138,7 +163,7 @@ export class Alphabet {
       { name: 'pidfd', weight: profile.pidfd ? 2 : 0, domains: (s) => [actors(s), anyTask(s)],
         build: ([t, x], _s, n) => ({ op: 'pidfd', task: t as string, target: x as string, fd: newFd(n) }) },
       { name: 'readdir', weight: 2, domains: (s) => [actors(s), anyTask(s)],
-        build: ([t, x]) => ({ op: 'readdir', task: t as string, path: `/proc/${x as string}/ns` }) },
+        build: ([t, x]) => ({ op: 'readdir', task: t as string, path: pathCache.nsPath(x as string, entries, entries.length) }) },
       { name: 'readlink', weight: 2, domains: (s, n) => [actors(s), paths(s, n)],
         build: ([t, p]) => ({ op: 'readlink', task: t as string, path: p as string }) },
       { name: 'stat', weight: 2, domains: (s, n) => [actors(s), paths(s, n)],
