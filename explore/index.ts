@@ -272,20 +272,18 @@ async function exploreParallel(profile: Profile, opts: ExploreOptions, nWorkers:
   ctx.key(root);
   fps.add(ctx.fp[0]!, ctx.fp[1]!);
   // The workers boot (module loading, compilation) while this thread expands the first levels,
-  // which are too small to share anyway.
-  const booting = startPool(nWorkers, setup);
-  booting.catch(() => undefined); // awaited below; this only keeps a failed boot from being unhandled
+  // which are too small to share anyway, and then its share of the next ones.
+  const pool = startPool(nWorkers, setup);
   const rebuild = new Rebuilder(root);
   let frontier: Op[][] = [[]];
   let depth = 0;
   let fixpoint = false;
-  for (; depth < run.depthBound && !run.stoppedBy && frontier.length < (opts.localLevel ?? SMALL_LEVEL) * nWorkers; depth++) {
-    const next = levelHere(ctx, rebuild, run, frontier, depth, () => fps.add(ctx.fp[0]!, ctx.fp[1]!));
-    if (next === null) { fixpoint = !run.stoppedBy; break; }
-    frontier = next;
-  }
-  const pool = await booting;
   try {
+    for (; depth < run.depthBound && !run.stoppedBy && frontier.length < (opts.localLevel ?? SMALL_LEVEL) * nWorkers; depth++) {
+      const next = levelHere(ctx, rebuild, run, frontier, depth, () => fps.add(ctx.fp[0]!, ctx.fp[1]!));
+      if (next === null) { fixpoint = !run.stoppedBy; break; }
+      frontier = next;
+    }
     let stop = fixpoint || !!run.stoppedBy;
     for (; depth < run.depthBound && !stop; depth++) {
       const size = Math.max(1, Math.min(32, Math.ceil(frontier.length / (nWorkers * 8))));
@@ -332,18 +330,37 @@ interface Pool {
 /** Chunks a worker thread holds at once: one to expand, one queued, so it never waits for this thread. */
 const IN_FLIGHT = 2;
 
-/** n - 1 worker threads: the main thread is the n-th worker (it is warm, they start cold). */
-async function startPool(n: number, setup: WorkerSetup): Promise<Pool> {
+/**
+ * n - 1 worker threads: the main thread is the n-th worker (it is warm, they start cold). The
+ * pool is usable at once: a worker takes chunks from the moment it has booted (loading and
+ * compiling the model takes it about a second, as long as the whole level may take this
+ * thread), so no level waits for a boot.
+ */
+function startPool(n: number, setup: WorkerSetup): Pool {
   const url = new URL('./worker-shim.mjs', import.meta.url);
   const ws = Array.from({ length: n - 1 }, () => new Worker(url));
-  await Promise.all(ws.map((w) => new Promise<void>((resolve, reject) => {
-    w.once('error', reject);
-    w.once('message', () => resolve());
+  const ready: Worker[] = [];
+  let bootError: unknown = null;
+  /** The running level's hooks: take on a worker that just booted; fail on a boot error. */
+  let joined: ((w: Worker) => void) | null = null;
+  let failed: ((e: unknown) => void) | null = null;
+  for (const w of ws) {
+    const onBootError = (e: unknown): void => {
+      bootError ??= e;
+      failed?.(e);
+    };
+    w.once('error', onBootError);
+    w.once('message', () => {
+      w.off('error', onBootError);
+      ready.push(w);
+      joined?.(w);
+    });
     w.postMessage({ type: 'init', setup });
-  })));
+  }
   return {
     level(chunks, table, merge, last, here) {
       return new Promise((resolve, reject) => {
+        if (bootError) { reject(bootError); return; }
         const results: (ChunkResult | undefined)[] = new Array(chunks.length);
         let nextChunk = 0;
         let merged = 0;
@@ -351,6 +368,11 @@ async function startPool(n: number, setup: WorkerSetup): Promise<Pool> {
         let busy = 0; // chunks out on worker threads
         let hereBusy = true; // this thread's loop is scheduled or running
         let done = false;
+        const attached: Worker[] = [];
+        const fail = (e: unknown): void => {
+          stopped = true;
+          reject(e);
+        };
         const feed = (w: Worker): void => {
           if (stopped || nextChunk >= chunks.length) return;
           const id = nextChunk++;
@@ -366,7 +388,9 @@ async function startPool(n: number, setup: WorkerSetup): Promise<Pool> {
         const maybeFinish = (): void => {
           if (done || busy > 0 || hereBusy || !(stopped || merged === chunks.length)) return;
           done = true;
-          for (const w of ws) { w.removeAllListeners('message'); w.removeAllListeners('error'); }
+          joined = null;
+          failed = null;
+          for (const w of attached) { w.removeAllListeners('message'); w.removeAllListeners('error'); }
           resolve();
         };
         // this thread: one chunk at a time, yielding in between so that results come in
@@ -376,16 +400,16 @@ async function startPool(n: number, setup: WorkerSetup): Promise<Pool> {
           try {
             results[id] = here(chunks[id]!);
           } catch (e) {
-            stopped = true;
             hereBusy = false;
-            reject(e);
+            fail(e);
             return;
           }
           mergeReady();
           setImmediate(runHere);
         };
-        for (const w of ws) {
-          w.on('error', (e) => { stopped = true; reject(e); });
+        const attach = (w: Worker): void => {
+          attached.push(w);
+          w.on('error', fail);
           w.on('message', (m: ChunkResult & { id: number }) => {
             busy--;
             results[m.id] = m;
@@ -394,7 +418,10 @@ async function startPool(n: number, setup: WorkerSetup): Promise<Pool> {
             maybeFinish();
           });
           for (let k = 0; k < IN_FLIGHT; k++) feed(w);
-        }
+        };
+        for (const w of ready) attach(w);
+        joined = attach;
+        failed = fail;
         setImmediate(runHere);
       });
     },
