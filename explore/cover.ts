@@ -21,6 +21,7 @@ import type { Bounds, Names } from '../properties/alphabet.ts';
 import { Checker, violationKey } from '../properties/harness.ts';
 import type { FoundViolation } from './bfs.ts';
 import { KeyEncoder } from './key.ts';
+import { FingerprintSet } from './fingerprint.ts';
 
 export interface CoverOptions {
   /** Most ops per trace of a beam. */
@@ -99,6 +100,23 @@ function noteViolation(found: Map<string, FoundViolation>, ops: Op[], v: { prope
   if (!v.masked && !found.has(key)) found.set(key, { key, property: v.property, detail: v.detail, ops });
 }
 
+/** A 64-bit fingerprint of a signature's token list (two independent 32-bit lanes over its characters). */
+export function signatureFingerprint(toks: readonly string[], out: Uint32Array): void {
+  let h1 = 0x811c9dc5 | 0;
+  let h2 = 0x3c6ef372 | 0;
+  for (const t of toks) {
+    for (let i = 0; i < t.length; i++) {
+      const ch = t.charCodeAt(i);
+      h1 = Math.imul(h1 ^ ch, 0x01000193);
+      h2 = Math.imul((h2 << 5) | (h2 >>> 27), 0x9e3779b1) ^ ch;
+    }
+    h1 = Math.imul(h1 ^ 0x20, 0x01000193); // the separator: ['ab'] and ['a', 'b'] differ
+    h2 = Math.imul((h2 << 5) | (h2 >>> 27), 0x9e3779b1) ^ 0x20;
+  }
+  out[0] = (h1 ^ (h1 >>> 15)) >>> 0;
+  out[1] = (Math.imul(h2 ^ (h2 >>> 13), 0x85ebca6b) ^ toks.length) >>> 0;
+}
+
 /** A state a beam keeps. */
 interface Beamed {
   c: Checker;
@@ -144,7 +162,7 @@ export function coverSearch(profile: Profile, opts: CoverOptions): CoverResult {
     const before = tracker.edgesReached;
     const m: CoverMember = { ops, entries: ents, newTransitions: 0, transitions: 0 };
     const root = new Checker(profile, opts.ignore.size ? { ignore: opts.ignore } : {});
-    const seen = new Set<string>();
+    const seen = new FingerprintSet(1 << 12); // signatures (or exact keys) kept: 64-bit fingerprints
     const tokens = new Set<string>();
     const enc = new KeyEncoder(true);
     const fp = new Uint32Array(2);
@@ -163,19 +181,17 @@ export function coverSearch(profile: Profile, opts: CoverOptions): CoverResult {
           }
           const had = tracker.edgesReached;
           tracker.transition(node.c.sim, c.sim, op, res);
-          let sig = '';
           if (exact) {
             enc.encode(c, bindNames(node.names, op, res.spec));
             enc.fingerprint(fp);
-            sig = `${fp[0]},${fp[1]}`;
-            if (seen.has(sig)) continue;
+            if (seen.has(fp[0]!, fp[1]!)) continue;
           }
           const toks = lifecycleSignature(c.sim, tracker.last());
           if (!exact) {
-            sig = toks.join(' ');
-            if (seen.has(sig)) continue;
+            signatureFingerprint(toks, fp);
+            if (seen.has(fp[0]!, fp[1]!)) continue;
           }
-          seen.add(sig);
+          seen.add(fp[0]!, fp[1]!);
           let score = (tracker.edgesReached - had) * 1000;
           for (const t of toks) if (!tokens.has(t)) score++;
           cands.push({ parent: pi, op, toks, score });
@@ -233,7 +249,7 @@ export function splice(profile: Profile, opts: Pick<CoverOptions, 'bounds' | 'ig
   const alphabet = new Alphabet(profile, { ...opts.bounds, ops: fams });
   const enc = new KeyEncoder(true);
   const fp = new Uint32Array(2);
-  const seen = new Set<string>();
+  const seen = new FingerprintSet(1 << 10); // end states of pairs, by canonical key
   const fresh = (): Checker => new Checker(profile, opts.ignore.size ? { ignore: opts.ignore } : {});
   /** Runs ops on c (every invariant); null at a violation, which is noted. */
   const run = (c: Checker, names: Names, pre: Op[], ops: Op[]): Names | null => {
@@ -261,9 +277,7 @@ export function splice(profile: Profile, opts: Pick<CoverOptions, 'bounds' | 'ig
       if (names === null) continue;
       enc.encode(c, names);
       enc.fingerprint(fp);
-      const sig = `${fp[0]},${fp[1]}`;
-      if (seen.has(sig)) continue;
-      seen.add(sig);
+      if (!seen.add(fp[0]!, fp[1]!)) continue;
       for (const op of alphabet.enumerate(c.spec, names)) {
         const next = c.clone();
         const res = next.apply(op);
