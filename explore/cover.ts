@@ -13,7 +13,7 @@
 import type { Op } from '../model/types.ts';
 import type { Profile } from '../model/profiles.ts';
 import type { LifecycleTracker } from '../model/lifecycle/index.ts';
-import { LIFECYCLES } from '../model/lifecycle/index.ts';
+import { lifecycles } from '../model/lifecycle/index.ts';
 import { applies, lifecycleSignature } from '../model/lifecycle/projection.ts';
 import { rng } from '../model/lifecycle/traces.ts';
 import { Alphabet, bindNames, NO_NAMES } from '../properties/alphabet.ts';
@@ -85,7 +85,7 @@ const ALWAYS = new Set(['spawn', 'exit']);
  */
 export function moverFamilies(profile: Profile, untakenBy?: LifecycleTracker): Set<string> {
   const out = new Set<string>();
-  LIFECYCLES.forEach((l, li) => {
+  (untakenBy?.lifecycles ?? lifecycles()).forEach((l, li) => {
     if (!applies(l, profile)) return;
     l.edges.forEach((e, k) => {
       if (e.profiles.includes(profile.name) && !(untakenBy && untakenBy.edgeHits[li]![k]! > 0)) out.add(e.event);

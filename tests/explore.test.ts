@@ -22,7 +22,7 @@ import { collisionProbability, FingerprintSet } from '../explore/fingerprint.ts'
 import { KeyEncoder } from '../explore/key.ts';
 import { Checker } from '../properties/harness.ts';
 import { COVER_BOUNDS, splice } from '../explore/cover.ts';
-import { edgeLabel, LIFECYCLES, LifecycleTracker } from '../model/lifecycle/index.ts';
+import { edgeLabel, LifecycleTracker } from '../model/lifecycle/index.ts';
 
 const SCENARIOS = join(import.meta.dirname, '..', 'scenarios');
 const v30 = PROFILES['v3.0'];
@@ -195,7 +195,7 @@ describe("explore's cover phase: the splice step", () => {
   // a bind mount in init's mount namespace; init's children's pid namespace with its init dead
   const bindMount: Op[] = [{ op: 'bind', task: 'init', source: '/proc/init/ns/net', target: '@m1' }];
   const deadPidNs: Op[] = [{ op: 'unshare', task: 'init', newns: ['pid'] }, { op: 'spawn', task: 't1', parent: 'init' }, { op: 'exit', task: 't1' }];
-  const taken = (t: LifecycleTracker): Set<string> => new Set(LIFECYCLES.flatMap((l, li) => l.edges.filter((_, k) => t.edgeHits[li]![k]! > 0).map((e) => `${l.id}:${edgeLabel(e)}`)));
+  const taken = (t: LifecycleTracker): Set<string> => new Set(t.lifecycles.flatMap((l, li) => l.edges.filter((_, k) => t.edgeHits[li]![k]! > 0).map((e) => `${l.id}:${edgeLabel(e)}`)));
   const run = (wit: Op[][], budget = 1_000_000): { t: LifecycleTracker; r: ReturnType<typeof splice> } => {
     const t = new LifecycleTracker(p);
     const r = splice(p, { bounds: COVER_BOUNDS, ignore: new Set(), tracker: t, splice: budget }, wit, new Map());

@@ -10,7 +10,7 @@ import type { Profile } from '../model/profiles.ts';
 import { Checker } from '../properties/harness.ts';
 import { opOf } from '../properties/replay.ts';
 import { SIM } from '../model/step.ts';
-import { LIFECYCLES, LifecycleTracker, coverageJson, coverageLines, coverageMarkdown, edgeLabel, lifecycleJson, lifecycleMermaid } from '../model/lifecycle/index.ts';
+import { lifecycles, LifecycleTracker, coverageJson, coverageLines, coverageMarkdown, edgeLabel, lifecycleJson, lifecycleMermaid } from '../model/lifecycle/index.ts';
 import { applies, lifecycleSignature, project } from '../model/lifecycle/projection.ts';
 import { coveringTraces, coveringLengths, replayCorpus } from '../model/lifecycle/corpus.ts';
 import { realiserSeeds, wholeSeeds } from '../model/lifecycle/seeds.ts';
@@ -24,7 +24,7 @@ const md = (h: readonly string[], rows: readonly (readonly unknown[])[]): string
 
 /** The applicable transitions of a profile, as the tracker lists them, per statechart. */
 function applicable(p: Profile): { id: string; edges: string[]; states: string[] }[] {
-  return LIFECYCLES.filter((l) => applies(l, p)).map((l) => ({
+  return lifecycles().filter((l) => applies(l, p)).map((l) => ({
     id: l.id,
     edges: l.edges.filter((e) => e.profiles.includes(p.name)).map(edgeLabel),
     states: l.states.filter((s) => l.stateProfiles[s]!.includes(p.name)),
@@ -45,7 +45,7 @@ describe('procns spec: the printed statecharts', () => {
 
   it('the Stately machine JSON (every transition with its guard, profiles and why) matches tests/snapshots/lifecycle-machines.json', async () => {
     await expect(`${JSON.stringify(lifecycleJson(), null, 2)}\n`).toMatchFileSnapshot('snapshots/lifecycle-machines.json');
-    for (const l of LIFECYCLES) expect(Object.keys(lifecycleJson(l.id))).toEqual([l.id]);
+    for (const l of lifecycles()) expect(Object.keys(lifecycleJson(l.id))).toEqual([l.id]);
   });
 });
 
@@ -156,7 +156,7 @@ describe('lifecycle coverage as check and explore report it', () => {
         c = next;
       }
     }
-    const reached = (t: LifecycleTracker): string[][] => t.edgeHits.map((h, l) => [...h].flatMap((v, k) => (v > 0 ? [edgeLabel(LIFECYCLES[l]!.edges[k]!)] : [])));
+    const reached = (t: LifecycleTracker): string[][] => t.edgeHits.map((h, l) => [...h].flatMap((v, k) => (v > 0 ? [edgeLabel(t.lifecycles[l]!.edges[k]!)] : [])));
     expect(reached(byEdge)).toEqual(reached(byRun));
     expect(byEdge.edgesReached).toBe(byRun.edgesReached);
     expect(byEdge.edgesReached).toBeGreaterThan(10);

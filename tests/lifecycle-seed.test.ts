@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { PROFILES } from '../model/profiles.ts';
 import type { Op } from '../model/types.ts';
 import { Checker } from '../properties/harness.ts';
-import { edgeLabel, LIFECYCLES, LifecycleTracker } from '../model/lifecycle/index.ts';
+import { edgeLabel, LifecycleTracker } from '../model/lifecycle/index.ts';
 
 const seed = PROFILES.seed;
 
@@ -21,8 +21,8 @@ function taken(ops: Op[]): string[] {
     expect(tr.step(c, op, r), op.op).toEqual([]);
   }
   expect(tr.disagreements).toEqual([]);
-  const li = LIFECYCLES.findIndex((l) => l.id === 'namespace');
-  return LIFECYCLES[li]!.edges.filter((_e, k) => tr.edgeHits[li]![k]! > 0).map(edgeLabel);
+  const li = tr.lifecycles.findIndex((l) => l.id === 'namespace');
+  return tr.lifecycles[li]!.edges.filter((_e, k) => tr.edgeHits[li]![k]! > 0).map(edgeLabel);
 }
 
 describe('seed: a /proc/<pid>/ns directory fd keeps a reaped task\'s pid namespace', () => {

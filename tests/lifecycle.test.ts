@@ -10,7 +10,7 @@ import { replayModel, opOf } from '../properties/replay.ts';
 import { Checker } from '../properties/harness.ts';
 import { activate } from '../model/mutants/index.ts';
 import { meets } from '../model/trace.ts';
-import { LIFECYCLES, LifecycleTracker, lifecycleCoverage, lifecycleJson, lifecycleMermaid } from '../model/lifecycle/index.ts';
+import { lifecycles, LifecycleTracker, lifecycleCoverage, lifecycleJson, lifecycleMermaid } from '../model/lifecycle/index.ts';
 import { coveringTraces } from '../model/lifecycle/corpus.ts';
 import { coveringTargets, traceCovers } from '../model/lifecycle/traces.ts';
 import { KernelBackend } from '../oracle/kernel.ts';
@@ -19,7 +19,7 @@ import { join } from 'node:path';
 
 describe('lifecycle statecharts', () => {
   it('each xstate machine takes exactly its listed edges (event + observed target)', () => {
-    for (const l of LIFECYCLES) {
+    for (const l of lifecycles()) {
       for (const e of l.edges) {
         const from = l.machine.resolveState({ value: e.from } as never);
         for (const p of e.profiles) {
@@ -35,7 +35,7 @@ describe('lifecycle statecharts', () => {
   it('every transition of every profile has a shortest path from unborn', () => {
     for (const name of PROFILE_NAMES) {
       const p = PROFILES[name];
-      const applicable = LIFECYCLES.filter((l) => l.profiles.includes(name)).reduce((a, l) => a + l.edges.filter((e) => e.profiles.includes(name)).length, 0);
+      const applicable = lifecycles().filter((l) => l.profiles.includes(name)).reduce((a, l) => a + l.edges.filter((e) => e.profiles.includes(name)).length, 0);
       expect(coveringTargets(p).length, name).toBe(applicable);
     }
   });
@@ -79,10 +79,10 @@ describe('lifecycle statecharts', () => {
 
   it('exports Mermaid stateDiagram-v2 and Stately JSON for every machine', () => {
     const md = lifecycleMermaid();
-    for (const l of LIFECYCLES) expect(md).toContain(`### ${l.title}`);
-    expect(md.match(/stateDiagram-v2/g)).toHaveLength(LIFECYCLES.length);
+    for (const l of lifecycles()) expect(md).toContain(`### ${l.title}`);
+    expect(md.match(/stateDiagram-v2/g)).toHaveLength(lifecycles().length);
     const json = lifecycleJson();
-    expect(Object.keys(json)).toEqual(LIFECYCLES.map((l) => l.id));
+    expect(Object.keys(json)).toEqual(lifecycles().map((l) => l.id));
     expect(JSON.parse(JSON.stringify(json.namespace))).toMatchObject({ id: 'namespace', initial: 'unborn' });
   });
 });

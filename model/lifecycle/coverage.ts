@@ -4,10 +4,10 @@
 import type { KState } from '../kernel/state.ts';
 import type { Op, Outcome } from '../types.ts';
 import type { Profile } from '../profiles.ts';
-import { LIFECYCLES } from './machines.ts';
 import type { Edge } from './machines.ts';
-import type { Move, Projection } from './projection.ts';
-import { allowedTables, applies, describeMove, INVALID, moves, NONE, project, stateName } from './projection.ts';
+import type { Lifecycle } from './machines.ts';
+import type { AllowedTables, Charts, Move, Projection } from './projection.ts';
+import { allowedTables, applies, charts, describeMove, INVALID, moves, NONE, project, stateName } from './projection.ts';
 
 export interface Disagreement {
   lifecycle: string;
@@ -60,7 +60,10 @@ export class LifecycleTracker {
   edgesReached = 0;
   /** The transitions of the statecharts that apply to the profile. */
   readonly edgesTotal: number;
-  private readonly allowed: Int16Array[];
+  /** Its own statecharts, built once (stateHits and edgeHits index them). */
+  readonly lifecycles: readonly Lifecycle[];
+  private readonly charts: Charts;
+  private readonly allowed: AllowedTables;
   private readonly seen = new Set<string>();
   private prev: Projection = [];
   private fromState: KState | null = null;
@@ -71,10 +74,12 @@ export class LifecycleTracker {
   /** `drop`: transitions to take out of the statecharts (to test that the property catches it). */
   constructor(profile: Profile, readonly maxDisagreements = 8, drop?: (lifecycle: string, e: Edge) => boolean) {
     this.profile = profile;
-    this.allowed = allowedTables(profile, drop);
-    this.stateHits = LIFECYCLES.map((l) => new Uint32Array(l.states.length));
-    this.edgeHits = LIFECYCLES.map((l) => new Uint32Array(l.edges.length));
-    this.edgesTotal = LIFECYCLES.reduce((a, l) => a + (applies(l, profile) ? l.edges.filter((e) => e.profiles.includes(profile.name)).length : 0), 0);
+    this.charts = charts();
+    this.lifecycles = this.charts.lifecycles;
+    this.allowed = allowedTables(profile, drop, this.lifecycles);
+    this.stateHits = this.lifecycles.map((l) => new Uint32Array(l.states.length));
+    this.edgeHits = this.lifecycles.map((l) => new Uint32Array(l.edges.length));
+    this.edgesTotal = this.lifecycles.reduce((a, l) => a + (applies(l, profile) ? l.edges.filter((e) => e.profiles.includes(profile.name)).length : 0), 0);
   }
 
   /** Whether every transition of every applicable statechart has been taken. */
@@ -86,7 +91,7 @@ export class LifecycleTracker {
   start(c: { sim: KState }): void {
     this.runs++;
     this.ops = [];
-    this.prev = project(c.sim);
+    this.prev = project(c.sim, this.charts);
     this.visit(this.prev);
   }
 
@@ -101,7 +106,7 @@ export class LifecycleTracker {
     const s = c.sim;
     if (op.op === 'lseek' || op.op === 'read' || op.op === 'alive') return NO_MOVES;
     if (result?.sim.errno !== undefined && this.sizes(s)) return NO_MOVES;
-    const next = project(s);
+    const next = project(s, this.charts);
     this.buf.length = 0;
     const ms = moves(this.prev, next, op, this.allowed, this.buf);
     const bad: Move[] = [];
@@ -126,7 +131,7 @@ export class LifecycleTracker {
   transition(before: KState, after: KState, op: Op, result?: { sim: Outcome }): Move[] {
     if (before !== this.fromState) {
       this.fromState = before;
-      this.fromProj = project(before);
+      this.fromProj = project(before, this.charts);
     }
     this.prev = this.fromProj;
     if (this.steps === 0) this.visit(this.prev);
@@ -151,7 +156,7 @@ export class LifecycleTracker {
   }
 
   private disagree(m: Move): void {
-    const l = LIFECYCLES[m.lifecycle]!;
+    const l = this.lifecycles[m.lifecycle]!;
     const from = stateName(l, m.from);
     const to = stateName(l, m.to);
     const key = `${l.id}|${from}|${m.event}|${to}`;
@@ -160,7 +165,7 @@ export class LifecycleTracker {
     const why = m.to === INVALID ? 'the object reached a state that no statechart state describes'
       : m.from === INVALID ? 'the object was in a state that no statechart state describes'
         : `the ${l.id} statechart has no such transition on ${this.profile.name}`;
-    this.disagreements.push({ lifecycle: l.id, object: m.object, from, event: m.event, to, detail: `${describeMove(m)}: ${why}`, ops: this.ops.slice() });
+    this.disagreements.push({ lifecycle: l.id, object: m.object, from, event: m.event, to, detail: `${describeMove(m, this.lifecycles)}: ${why}`, ops: this.ops.slice() });
   }
 
   /** Coverage per applicable statechart, with what was never reached. */
@@ -168,7 +173,7 @@ export class LifecycleTracker {
     const machines: MachineCoverage[] = [];
     let reached = 0;
     let total = 0;
-    LIFECYCLES.forEach((l, li) => {
+    this.lifecycles.forEach((l, li) => {
       if (!applies(l, this.profile)) return;
       const states = l.states.filter((s) => l.stateProfiles[s]!.includes(this.profile.name));
       const sMissed = states.filter((s) => this.stateHits[li]![l.states.indexOf(s)] === 0);

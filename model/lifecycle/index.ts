@@ -2,14 +2,14 @@
 // Stately's visualiser, and the coverage tracker that `check` and `explore` feed.
 import type { Profile } from '../profiles.ts';
 import type { Lifecycle } from './machines.ts';
-import { LIFECYCLES, machineEdges } from './machines.ts';
+import { lifecycles, machineEdges } from './machines.ts';
 import { LifecycleTracker } from './coverage.ts';
 
-export { LIFECYCLES, findLifecycle } from './machines.ts';
+export { lifecycles, findLifecycle } from './machines.ts';
 export type { Edge, Lifecycle } from './machines.ts';
 export { LifecycleTracker, coverageJson, coverageLines, coverageMarkdown, edgeLabel } from './coverage.ts';
 export type { CoverageSummary, Disagreement, MachineCoverage } from './coverage.ts';
-export { project, moves, allowedTables, describeMove } from './projection.ts';
+export { project, moves, allowedTables, charts, describeMove, type AllowedTables, type Charts } from './projection.ts';
 
 /**
  * A fresh coverage tracker for a profile. Random runs: start(checker) at each run's start and
@@ -55,7 +55,7 @@ export function lifecycleMermaid(): string {
     'Generated from the xstate machines in model/lifecycle/machines.ts: a second reading of the semantics. Every step of',
     '`check` and `explore` is projected onto them (model/lifecycle/projection.ts); a move that a chart does not allow is',
     'reported as a disagreement. Transition labels are trace ops; [profiles] marks a transition that only some kernels have.', ''];
-  for (const l of LIFECYCLES) {
+  for (const l of lifecycles()) {
     out.push(`### ${l.title}`, '', `Objects: ${l.objects}; profiles: ${l.profiles.join(', ')}.`, '', '```mermaid', machineMermaid(l), '```', '');
     out.push('| state | meaning |', '|---|---|');
     for (const [name, node] of Object.entries(l.machine.root.states)) out.push(`| ${name} | ${(node.description ?? '').replace(/\|/g, '\\|')} |`);
@@ -66,6 +66,6 @@ export function lifecycleMermaid(): string {
 
 /** A machine's config as JSON for Stately's visualiser (stately.ai/viz: paste as createMachine config). */
 export function lifecycleJson(id?: string): Record<string, unknown> {
-  const pick = id ? LIFECYCLES.filter((l) => l.id === id) : LIFECYCLES;
+  const pick = id ? lifecycles().filter((l) => l.id === id) : lifecycles();
   return Object.fromEntries(pick.map((l) => [l.id, JSON.parse(JSON.stringify(l.machine.config)) as unknown]));
 }

@@ -8,7 +8,7 @@ import type { Op, OpName } from '../types.ts';
 import { ALL_CAPS, OP_NAMES } from '../types.ts';
 import type { Profile } from '../profiles.ts';
 import type { Edge, Lifecycle } from './machines.ts';
-import { LIFECYCLES } from './machines.ts';
+import { lifecycles } from './machines.ts';
 
 /** A projected state that no statechart has (e.g. allocated but held by nothing: a leak). */
 export const INVALID = 255;
@@ -18,16 +18,16 @@ export const NONE = 254;
 const EVENT_INDEX = new Map<string, number>(OP_NAMES.map((o, i) => [o, i]));
 const NE = OP_NAMES.length;
 
-/** Per lifecycle (LIFECYCLES order), the state index of every object (array index = object id). */
+/** Per lifecycle (the order of lifecycles()), the state index of every object (array index = object id). */
 export type Projection = Uint8Array[];
 
 const idx = (l: Lifecycle, name: string): number => l.states.indexOf(name);
-const [NSL, FILEL, MOUNTL, TASKL, INODEL] = ['namespace', 'file', 'mount', 'task', 'procInode'].map((id) => LIFECYCLES.find((l) => l.id === id)!);
-const NS_ST = { inUse: idx(NSL!, 'inUse'), held: idx(NSL!, 'held'), cached: idx(NSL!, 'cached'), freed: idx(NSL!, 'freed') };
-const FILE_ST = { open: idx(FILEL!, 'open'), shared: idx(FILEL!, 'shared'), closed: idx(FILEL!, 'closed') };
-const MOUNT_ST = { mounted: idx(MOUNTL!, 'mounted'), busy: idx(MOUNTL!, 'busy'), detached: idx(MOUNTL!, 'detached'), unmounted: idx(MOUNTL!, 'unmounted') };
-const TASK_ST = { running: idx(TASKL!, 'running'), credChanged: idx(TASKL!, 'credChanged'), zombie: idx(TASKL!, 'zombie'), reaped: idx(TASKL!, 'reaped') };
-const INODE_ST = { inUse: idx(INODEL!, 'inUse'), cached: idx(INODEL!, 'cached'), evicted: idx(INODEL!, 'evicted') };
+// The state indices the projection writes are read from built statecharts by charts() (at the end
+// of this file), which a tracker, a search or a report calls once, never per op. They are not a
+// module-level table built at import: that made nearly every mutant of machines.ts a Stryker
+// static mutant, which its vitest runner does not apply (model/mutants/README.md). `project`,
+// `allowedTables` and `describeMove` build fresh statecharts when not given them: fine for a
+// test or a one-off call, not for a hot path.
 
 /** Raises namespace `n` to holder level `l` (and queues it to pass the level on). */
 function hold(level: Uint8Array, work: number[], n: number, l: number): void {
@@ -81,7 +81,7 @@ function nsHolders(s: KState): Uint8Array {
   return level;
 }
 
-function projectNs(s: KState): Uint8Array {
+function projectNs(s: KState, NS_ST: Charts['ns']): Uint8Array {
   const level = nsHolders(s);
   const out = new Uint8Array(s.ns.length);
   for (let i = 0; i < s.ns.length; i++) {
@@ -107,7 +107,7 @@ function fileSlots(s: KState): { slots: Uint16Array; busy: Uint8Array } {
   return { slots, busy };
 }
 
-function projectFiles(s: KState, slots: Uint16Array): Uint8Array {
+function projectFiles(s: KState, slots: Uint16Array, FILE_ST: Charts['file']): Uint8Array {
   const out = new Uint8Array(s.files.length);
   for (let i = 0; i < s.files.length; i++) {
     const n = slots[i]!;
@@ -117,7 +117,7 @@ function projectFiles(s: KState, slots: Uint16Array): Uint8Array {
   return out;
 }
 
-function projectMounts(s: KState, busy: Uint8Array): Uint8Array {
+function projectMounts(s: KState, busy: Uint8Array, MOUNT_ST: Charts['mount']): Uint8Array {
   const out = new Uint8Array(s.mounts.length);
   for (let i = 0; i < s.mounts.length; i++) {
     const m = s.mounts[i]!;
@@ -130,7 +130,7 @@ function projectMounts(s: KState, busy: Uint8Array): Uint8Array {
   return out;
 }
 
-function projectTasks(s: KState): Uint8Array {
+function projectTasks(s: KState, TASK_ST: Charts['task']): Uint8Array {
   const out = new Uint8Array(s.tasks.length);
   for (let i = 0; i < s.tasks.length; i++) {
     const t = s.tasks[i]!;
@@ -144,7 +144,7 @@ function projectTasks(s: KState): Uint8Array {
   return out;
 }
 
-function projectProcInodes(s: KState): Uint8Array {
+function projectProcInodes(s: KState, INODE_ST: Charts['inode']): Uint8Array {
   const out = new Uint8Array(s.inodes.length).fill(NONE);
   const dentryOf = new Int32Array(s.inodes.length).fill(-1);
   for (let d = 0; d < s.dentries.length; d++) dentryOf[s.dentries[d]!.inode] = d;
@@ -167,13 +167,13 @@ export function applies(l: Lifecycle, profile: Profile): boolean {
   return l.profiles.includes(profile.name);
 }
 
-/** The lifecycle state of every object of every statechart (LIFECYCLES order). */
-export function project(s: KState): Projection {
+/** The lifecycle state of every object of every statechart (lifecycles() order); on a hot path pass the caller's charts. */
+export function project(s: KState, c: Charts = charts()): Projection {
   const { slots, busy } = fileSlots(s);
   const p = s.profile;
   return [
-    projectNs(s), projectFiles(s, slots), projectMounts(s, busy), projectTasks(s),
-    applies(INODEL!, p) ? projectProcInodes(s) : new Uint8Array(0),
+    projectNs(s, c.ns), projectFiles(s, slots, c.file), projectMounts(s, busy, c.mount), projectTasks(s, c.task),
+    applies(c.inodeChart, p) ? projectProcInodes(s, c.inode) : new Uint8Array(0),
   ];
 }
 
@@ -188,9 +188,9 @@ export interface Move {
   edge: number;
 }
 
-/** allowed[lifecycle][(from * NE + event) * NS + to] = edge index + 1 on this profile, 0 if none. */
-export function allowedTables(profile: Profile, drop?: (lifecycle: string, e: Edge) => boolean): Int16Array[] {
-  return LIFECYCLES.map((l) => {
+/** allowed[lifecycle][(from * NE + event) * NS + to] = edge index + 1 on this profile, 0 if none (AllowedTables). */
+export function allowedTables(profile: Profile, drop?: (lifecycle: string, e: Edge) => boolean, list: readonly Lifecycle[] = lifecycles()): AllowedTables {
+  return Object.assign(list.map((l) => {
     const ns = l.states.length;
     const t = new Int16Array(ns * NE * ns);
     l.edges.forEach((e, k) => {
@@ -198,19 +198,19 @@ export function allowedTables(profile: Profile, drop?: (lifecycle: string, e: Ed
       t[(l.states.indexOf(e.from) * NE + EVENT_INDEX.get(e.event)!) * ns + l.states.indexOf(e.to)] = k + 1;
     });
     return t;
-  });
+  }), { states: list.map((l) => l.states.length) });
 }
 
 /**
  * The moves of one step: every object whose state changed (a new object starts in `unborn`,
  * index 0), with the edge that allows it or -1. Stuttering (no change) is always allowed.
  */
-export function moves(before: Projection, after: Projection, op: Op, allowed: readonly Int16Array[], out: Move[] = []): Move[] {
+export function moves(before: Projection, after: Projection, op: Op, allowed: AllowedTables, out: Move[] = []): Move[] {
   const ev = EVENT_INDEX.get(op.op)!;
   for (let l = 0; l < after.length; l++) {
     const a = after[l]!;
     const b = before[l]!;
-    const ns = LIFECYCLES[l]!.states.length;
+    const ns = allowed.states[l]!;
     const table = allowed[l]!;
     for (let i = 0; i < a.length; i++) {
       const from = i < b.length ? b[i]! : 0;
@@ -229,8 +229,8 @@ export function stateName(l: Lifecycle, i: number): string {
 }
 
 /** One-line description of a move, e.g. "namespace 7: inUse --close--> freed". */
-export function describeMove(m: Move): string {
-  const l = LIFECYCLES[m.lifecycle]!;
+export function describeMove(m: Move, list: readonly Lifecycle[] = lifecycles()): string {
+  const l = list[m.lifecycle]!;
   return `${l.id} ${m.object}: ${stateName(l, m.from)} --${m.event}--> ${stateName(l, m.to)}`;
 }
 
@@ -281,4 +281,33 @@ export function lifecycleSignature(s: KState, p: Projection, cap = 2): string[] 
     out.push(toks[i]!);
   }
   return out;
+}
+
+/** The allowed moves of each lifecycle (allowedTables), with each lifecycle's number of states. */
+export type AllowedTables = Int16Array[] & { readonly states: readonly number[] };
+
+/** Built statecharts and the state indices the projection writes (see the note at the top). */
+export interface Charts {
+  readonly lifecycles: readonly Lifecycle[];
+  readonly ns: { readonly inUse: number; readonly held: number; readonly cached: number; readonly freed: number };
+  readonly file: { readonly open: number; readonly shared: number; readonly closed: number };
+  readonly mount: { readonly mounted: number; readonly busy: number; readonly detached: number; readonly unmounted: number };
+  readonly task: { readonly running: number; readonly credChanged: number; readonly zombie: number; readonly reaped: number };
+  readonly inode: { readonly inUse: number; readonly cached: number; readonly evicted: number };
+  /** The v3.0 proc inode chart (whether it applies to a profile). */
+  readonly inodeChart: Lifecycle;
+}
+
+/** The projection's view of a list of statecharts (by default freshly built ones). */
+export function charts(list: readonly Lifecycle[] = lifecycles()): Charts {
+  const [NSL, FILEL, MOUNTL, TASKL, INODEL] = ['namespace', 'file', 'mount', 'task', 'procInode'].map((id) => list.find((l) => l.id === id)!);
+  return {
+    lifecycles: list,
+    ns: { inUse: idx(NSL!, 'inUse'), held: idx(NSL!, 'held'), cached: idx(NSL!, 'cached'), freed: idx(NSL!, 'freed') },
+    file: { open: idx(FILEL!, 'open'), shared: idx(FILEL!, 'shared'), closed: idx(FILEL!, 'closed') },
+    mount: { mounted: idx(MOUNTL!, 'mounted'), busy: idx(MOUNTL!, 'busy'), detached: idx(MOUNTL!, 'detached'), unmounted: idx(MOUNTL!, 'unmounted') },
+    task: { running: idx(TASKL!, 'running'), credChanged: idx(TASKL!, 'credChanged'), zombie: idx(TASKL!, 'zombie'), reaped: idx(TASKL!, 'reaped') },
+    inode: { inUse: idx(INODEL!, 'inUse'), cached: idx(INODEL!, 'cached'), evicted: idx(INODEL!, 'evicted') },
+    inodeChart: INODEL!,
+  };
 }

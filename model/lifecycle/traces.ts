@@ -13,9 +13,9 @@ import type { Bounds, Names } from '../../properties/alphabet.ts';
 import { rename } from '../../properties/shrink.ts';
 import { counterexampleTrace } from '../../properties/counterexample.ts';
 import type { Edge, Lifecycle } from './machines.ts';
-import { LIFECYCLES } from './machines.ts';
-import type { Projection } from './projection.ts';
-import { allowedTables, applies, moves, project } from './projection.ts';
+import { lifecycles } from './machines.ts';
+import type { AllowedTables, Charts, Projection } from './projection.ts';
+import { allowedTables, applies, charts, moves, project } from './projection.ts';
 import { edgeLabel } from './coverage.ts';
 import { realiserSeeds, wholeSeeds } from './seeds.ts';
 
@@ -30,7 +30,7 @@ export interface CoveringTarget {
 /** The targets of a profile: one per applicable transition, from xstate/graph shortest paths. */
 export function coveringTargets(profile: Profile, only?: (l: Lifecycle, e: Edge) => boolean): CoveringTarget[] {
   const out: CoveringTarget[] = [];
-  for (const l of LIFECYCLES) {
+  for (const l of lifecycles()) {
     if (!applies(l, profile)) continue;
     const edges = l.edges.filter((e) => e.profiles.includes(profile.name));
     const events = [...new Map(edges.map((e) => [`${e.event}>${e.to}`, { type: e.event, to: e.to, profile: profile.name }])).values()];
@@ -52,19 +52,19 @@ export function coveringTargets(profile: Profile, only?: (l: Lifecycle, e: Edge)
 const keyOf = (l: string, path: readonly { event: string; to: string }[]): string => `${l}:${path.map((p) => `${p.event}>${p.to}`).join(',')}`;
 
 /** Runs ops; calls `hit` with the move sequence of an object each time that object moves. Stops at a violation. */
-function track(profile: Profile, ops: readonly Op[], hit: (key: string, step: number) => boolean): { violation: boolean; stoppedAt: number } {
+function track(profile: Profile, ops: readonly Op[], hit: (key: string, step: number) => boolean, cx: Context): { violation: boolean; stoppedAt: number } {
   const c = new Checker(profile);
-  const allowed = allowedTables(profile);
-  let prev: Projection = project(c.sim);
+  const { charts: ch, allowed } = cx;
+  let prev: Projection = project(c.sim, ch);
   const born = prev.map((a) => a.length);
   const seqs = new Map<string, { event: string; to: string }[]>();
   for (let i = 0; i < ops.length; i++) {
     const r = c.apply(ops[i]!);
     if (r.violation) return { violation: true, stoppedAt: i };
-    const next = project(c.sim);
+    const next = project(c.sim, ch);
     for (const m of moves(prev, next, ops[i]!, allowed)) {
       if (m.object < born[m.lifecycle]! || m.edge < 0) continue; // objects of the initial state start mid-life
-      const l = LIFECYCLES[m.lifecycle]!;
+      const l = ch.lifecycles[m.lifecycle]!;
       const k = `${m.lifecycle}/${m.object}`;
       const seq = seqs.get(k) ?? [];
       seq.push({ event: m.event, to: l.states[m.to]! });
@@ -77,24 +77,24 @@ function track(profile: Profile, ops: readonly Op[], hit: (key: string, step: nu
 }
 
 /** Whether `ops` make some object take exactly `key`'s move sequence, with no violation on the way. */
-function realises(profile: Profile, ops: readonly Op[], key: string): boolean {
+function realises(profile: Profile, ops: readonly Op[], key: string, cx: Context = context(profile)): boolean {
   if (!wellFormed(ops)) return false;
-  const r = track(profile, ops, (k) => k === key);
+  const r = track(profile, ops, (k) => k === key, cx);
   return !r.violation && r.stoppedAt >= 0;
 }
 
 /** ddmin: drop chunks, then single ops, while the sequence still realises the target. */
-function shrink(profile: Profile, ops: readonly Op[], key: string): Op[] {
+function shrink(profile: Profile, ops: readonly Op[], key: string, cx: Context): Op[] {
   let cur = ops.slice();
   for (let chunk = Math.max(1, cur.length >> 1); chunk >= 1; chunk >>= 1) {
     for (let i = 0; i + chunk <= cur.length;) {
       const cand = [...cur.slice(0, i), ...cur.slice(i + chunk)];
-      if (cand.length > 0 && realises(profile, cand, key)) cur = cand;
+      if (cand.length > 0 && realises(profile, cand, key, cx)) cur = cand;
       else i++;
     }
   }
   const renamed = rename(cur);
-  return realises(profile, renamed, key) ? renamed : cur;
+  return realises(profile, renamed, key, cx) ? renamed : cur;
 }
 
 /** A small deterministic PRNG (mulberry32). */
@@ -139,7 +139,8 @@ export function realise(profile: Profile, targets: readonly CoveringTarget[], op
   const corpus: Op[][] = [[]];
   const seeds = realiserSeeds(profile);
   const alphabet = new Alphabet(profile, realiserBounds(profile));
-  const allowed = allowedTables(profile);
+  const cx = context(profile);
+  const { charts: ch, allowed } = cx;
   const rand = rng(opts.seed ?? 1);
   const maxOps = opts.maxOps ?? 30;
   for (let run = 0; run < (opts.runs ?? 20_000) && raw.size < want.size; run++) {
@@ -147,7 +148,7 @@ export function realise(profile: Profile, targets: readonly CoveringTarget[], op
     const base = pool[Math.floor(rand() * pool.length)]!;
     const c = new Checker(profile);
     let names: Names = NO_NAMES;
-    let prev: Projection = project(c.sim);
+    let prev: Projection = project(c.sim, ch);
     const born = prev.map((a) => a.length);
     const seqs = new Map<string, string>();
     const ops: Op[] = [];
@@ -161,10 +162,10 @@ export function realise(profile: Profile, targets: readonly CoveringTarget[], op
       const r = c.apply(op);
       if (r.violation) break;
       names = bindNames(names, op, r.spec);
-      const next = project(c.sim);
+      const next = project(c.sim, ch);
       for (const m of moves(prev, next, op, allowed)) {
         if (m.object < born[m.lifecycle]! || m.edge < 0) continue;
-        const l = LIFECYCLES[m.lifecycle]!;
+        const l = ch.lifecycles[m.lifecycle]!;
         const k = `${m.lifecycle}/${m.object}`;
         const seq = `${seqs.get(k) ?? `${l.id}:`}${seqs.has(k) ? ',' : ''}${m.event}>${l.states[m.to]}`;
         seqs.set(k, seq);
@@ -180,11 +181,11 @@ export function realise(profile: Profile, targets: readonly CoveringTarget[], op
   // what random extension left: the whole hand-written traces, as they are
   for (const k of want.keys()) {
     if (raw.has(k)) continue;
-    const whole = wholeSeeds(profile).find((ops) => realises(profile, ops, k));
+    const whole = wholeSeeds(profile).find((ops) => realises(profile, ops, k, cx));
     if (whole) raw.set(k, whole);
   }
   const found: Realised[] = [];
-  for (const [k, ops] of raw) found.push({ target: want.get(k)!, ops: shrink(profile, ops, k) });
+  for (const [k, ops] of raw) found.push({ target: want.get(k)!, ops: shrink(profile, ops, k, cx) });
   return { found, missing: [...want.entries()].filter(([k]) => !raw.has(k)).map(([, t]) => t) };
 }
 
@@ -211,4 +212,15 @@ export function coveringTrace(profile: Profile, r: Realised): Trace {
 /** Whether a trace's ops make some object take its origin's path (for the replay tests). */
 export function traceCovers(profile: Profile, ops: readonly Op[], lifecycle: string, path: readonly string[]): boolean {
   return realises(profile, ops, `${lifecycle}:${path.join(',')}`);
+}
+
+/** What tracking a run needs, built once per realise / traceCovers call (not per run or op). */
+interface Context {
+  charts: Charts;
+  allowed: AllowedTables;
+}
+
+function context(profile: Profile): Context {
+  const ch = charts();
+  return { charts: ch, allowed: allowedTables(profile, undefined, ch.lifecycles) };
 }
