@@ -253,7 +253,7 @@ describe('v3.0 dcache killers (lockstep; refs.ts dput/dentry_kill, proc-namespac
 // mutant (sim.ts path_put / fput of a file with no dentry, the pidfd reopen through /proc/<t>/fd,
 // proc_fd_access_allowed, init_user_ns as id 0, a readable NS_GET_USERNS file, pidfd of a reaped
 // task; proc-namespaces.ts pid_revalidate's owner refresh on v3.0).
-const GAPS: Record<string, [string, Op[]]> = {
+const GAPS: Record<string, [keyof typeof PROFILES, Op[]]> = {
   'close a directory fd, stat a directory (no dentry to put)': ['v6.18', [
     { op: 'open', task: 'init', path: '/proc/init/ns', fd: 'd', flags: ['O_DIRECTORY'] },
     { op: 'readdir', task: 'init', path: '/proc/init/fd/d' },
