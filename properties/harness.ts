@@ -66,8 +66,9 @@ export class Checker {
    */
   private origin: Checker | null = null;
   private originSteps = -1;
-  /** After apply(): the simulation state this one was found equal to (the origin's), or null. */
-  private simSameAs: KState | null = null;
+  /** After apply(): the simulation state this one was compared with (the origin's), or null, and the answer. */
+  private simComparedTo: KState | null = null;
+  private simSame = false;
 
   constructor(profile: Profile, opts: CheckerOptions = {}, from?: Checker) {
     this.profile = profile;
@@ -101,7 +102,8 @@ export class Checker {
   /** Whether both levels and every binding equal `other`'s (an op that changed nothing). */
   sameAs(other: Checker): boolean {
     return this.names === other.names && this.simToSpec === other.simToSpec && this.specToSim === other.specToSim
-      && ((this.simSameAs === other.sim && other.steps === this.originSteps) || SIM.same(this.sim, other.sim)) && SPEC.same(this.spec, other.spec);
+      && (this.simComparedTo === other.sim && other.steps === this.originSteps ? this.simSame : SIM.same(this.sim, other.sim))
+      && SPEC.same(this.spec, other.spec);
   }
 
   /** The namespace renaming learnt so far (sim identity → spec identity), for state keys. */
@@ -129,7 +131,8 @@ export class Checker {
     const sim = SIM.apply(this.sim, simOp);
     const o = this.origin;
     this.origin = null;
-    this.simSameAs = o !== null && o.steps === this.originSteps && o.passed && SIM.same(o.sim, this.sim) ? o.sim : null;
+    this.simComparedTo = o !== null && o.steps === this.originSteps && o.passed ? o.sim : null;
+    this.simSame = this.simComparedTo !== null && SIM.same(this.simComparedTo, this.sim);
     if (op.op === 'nsid' && spec.ns !== undefined && sim.ns !== undefined) this.names = mapWith(this.names, op.as, [spec.ns, sim.ns]);
     const violation = this.judge(op, pre, spec, sim, i);
     return { spec, sim, violation };
@@ -187,7 +190,7 @@ export class Checker {
   private judge(op: Op, pre: PreFacts, spec: Outcome, sim: Outcome, step: number): Violation | null {
     let found: Violation | null = null;
     if (this.checkInvariants) {
-      const st = this.simSameAs !== null ? null : checkState(this.sim);
+      const st = this.simSame ? null : checkState(this.sim);
       this.passed = st === null;
       if (st && (st[0] === 'no-use-after-put' || st[0] === 'refcount-exact')) found = this.breach(st[0], st[1], step);
       const got = this.resultNs(op, sim);
