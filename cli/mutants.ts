@@ -161,6 +161,8 @@ export function tighten(m: Mutant, profile: Profile, alphabet: Alphabet, ops: Op
   for (let round = 0; round < ops.length && cur.length > 1; round++) {
     let better: Op[] | null = null;
     for (const cand of merges(profile, alphabet, cur, ignore)) {
+      // a merge can drop the op that bound a name a later op uses (trace v1 refuses that)
+      if (!wellFormed(cand)) continue;
       activate(m.name);
       const v = runOps(profile, cand, ignore).violation;
       if (!v) continue;

@@ -12,6 +12,7 @@ import { getProfile, PROFILES } from '../model/profiles.ts';
 import { check } from '../properties/random.ts';
 import { runOps } from '../properties/shrink.ts';
 import { randomEngine, summarize } from '../cli/mutants.ts';
+import { wellFormed } from '../model/trace.ts';
 import type { MutantRow } from '../cli/mutants.ts';
 
 const KERNEL = join(import.meta.dirname, '..', 'model', 'kernel');
@@ -63,12 +64,13 @@ describe('mutant catalog', () => {
 // under Stryker (model mutated) only the faithful checks below matter; the catalog runs are skipped
 describe.skipIf(process.env.PROCNS_STRYKER === '1')('random engine on every mutant', () => {
   for (const m of MUTANTS) {
-    it(`${m.name} (${m.profile}) is caught with a minimal trace that the faithful model passes`, () => {
+    it(`${m.name} (${m.profile}) is caught with a minimal, well-formed trace (trace v1) that the faithful model passes`, () => {
       const r = randomEngine(m, { seed: 1, runs: 2000, maxOps: 30, rounds: 6, extra: 0 });
       expect(r.caught).toBe(true);
       expect(activeMutants()).toEqual([]);
       const profile = getProfile(m.profile)!;
       const ops = r.ops!;
+      expect(wellFormed(ops), JSON.stringify(ops)).toBe(true);
       const on = withMutant(m.name, () => runOps(profile, ops).violation);
       expect(on).not.toBeNull();
       if (switchesOf(m).length > 0 && m.profile !== 'v3.0') expect(runOps(profile, ops).violation).toBeNull();
