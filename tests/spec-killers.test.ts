@@ -1,14 +1,9 @@
 // Lockstep traces aimed at Stryker survivors of the spec (model/spec/spec.ts, access.ts): the
 // simulation is the spec's independent oracle here, so each trace must break no property, and
 // the outcomes a user relies on are written out. See model/mutants/README.md (class K).
-import { describe, expect, it } from 'vitest';
-import type { Op } from '../model/types.ts';
 import { CAPS } from '../model/types.ts';
-import { PROFILES } from '../model/profiles.ts';
-import { Checker, fmt } from '../properties/harness.ts';
-import type { ProfileName } from '../model/profiles.ts';
-
-type Case = { profile: ProfileName; ops: Op[]; last: string };
+import { lockstepCases } from './lockstep-cases.ts';
+import type { Case } from './lockstep-cases.ts';
 
 const CASES: Record<string, Case> = {
   // ptrace(2): a different uid is refused even when the gids agree (access.ts mayInspect)
@@ -68,19 +63,4 @@ const CASES: Record<string, Case> = {
   },
 };
 
-describe('spec killers (lockstep: the simulation is the oracle)', () => {
-  for (const [name, { profile, ops, last }] of Object.entries(CASES)) {
-    it(`${name} (${profile})`, () => {
-      const c = new Checker(PROFILES[profile]);
-      const bad: string[] = [];
-      let out = '';
-      ops.forEach((op, i) => {
-        const r = c.apply(op);
-        if (r.violation) bad.push(`step ${i} ${op.op}: ${r.violation.property}: ${r.violation.detail} (sim ${fmt(r.sim)})`);
-        out = fmt(r.spec);
-      });
-      expect(bad).toEqual([]);
-      expect(out.replace(`ns ${c.nsIdentity('N', 'spec')}`, 'ns N')).toBe(last);
-    });
-  }
-});
+lockstepCases('spec killers (lockstep: the simulation is the oracle)', CASES);
