@@ -25,6 +25,9 @@ export function do_loopback(s: KState, task: number, source: string, target: str
   const fnd = path_lookup(s, task, source, true);
   if (typeof fnd === 'string') return fnd;
   if (fnd.kind === F_DIR) return 'ENOTDIR';
+  // a pidfd: EINVAL (observed on 6.18). An O_PATH|O_NOFOLLOW ns link: a KNOWN DIVERGENCE, 6.18
+  // binds it (observed: the target becomes the magic link, followed with its task's ptrace
+  // check; umount follows it too); link mounts are not modelled, so the model says EINVAL
   if (fnd.kind === F_PIDFD || fnd.kind === F_LINK) return 'EINVAL';
   const mntns = caller_mnt_ns(s, task);
   if (fnd.kind === F_NS && s.profile.mntNsLoopCheck && !mutant('mnt-ns-loop')) {

@@ -118,19 +118,23 @@ export function switch_task_namespaces(s: KState, t: Task, proxy: number): void 
   if (old >= 0 && !mutant('switch-no-put')) put_nsproxy(s, old);
 }
 
-/** Whether user ns `ns` is `anc` or below it. */
-function userns_below(s: KState, ns: number, anc: number): boolean {
-  for (let p = ns; p >= 0; p = s.ns[p]!.owner) if (p === anc) return true;
+/**
+ * kernel/cred.c cred_cap_issubset, for creds in another user ns: the new ones are a subset of
+ * the old only if the old ns is the parent of `ns` or of an ancestor of it that the old euid
+ * created (observed on 6.18: setns into a child user ns another uid created clears dumpable).
+ */
+function cred_cap_issubset(s: KState, t: Task, ns: number): boolean {
+  for (let p = ns; p > 0; p = s.ns[p]!.owner) if (s.ns[p]!.owner === t.userns && s.ns[p]!.ownerUid === t.uid) return true;
   return false;
 }
 
 /**
  * kernel/cred.c commit_creds: a new user ns or fewer privileges; the mm stays dumpable only
- * if the new caps are a subset of the old (cred_cap_issubset: a child user ns is).
+ * if the new caps are a subset of the old (cred_cap_issubset).
  */
 export function commit_creds(s: KState, t: Task, nc: NewCred): void {
   if (nc.userns !== t.userns) {
-    if (!userns_below(s, nc.userns, t.userns)) t.dumpable = false;
+    if (!cred_cap_issubset(s, t, nc.userns)) t.dumpable = false;
     put_ns(s, t.userns);
     t.userns = nc.userns;
   }
