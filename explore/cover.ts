@@ -14,7 +14,7 @@ import type { Op } from '../model/types.ts';
 import type { Profile } from '../model/profiles.ts';
 import type { LifecycleTracker } from '../model/lifecycle/index.ts';
 import { lifecycles } from '../model/lifecycle/index.ts';
-import { applies, lifecycleSignature } from '../model/lifecycle/projection.ts';
+import { applies, signatureCodes, signatureToken } from '../model/lifecycle/projection.ts';
 import { rng } from '../model/lifecycle/traces.ts';
 import { Alphabet, bindNames, NO_NAMES } from '../properties/alphabet.ts';
 import type { Bounds, Names } from '../properties/alphabet.ts';
@@ -100,21 +100,21 @@ function noteViolation(found: Map<string, FoundViolation>, ops: Op[], v: { prope
   if (!v.masked && !found.has(key)) found.set(key, { key, property: v.property, detail: v.detail, ops });
 }
 
-/** A 64-bit fingerprint of a signature's token list (two independent 32-bit lanes over its characters). */
-export function signatureFingerprint(toks: readonly string[], out: Uint32Array): void {
+/** A 64-bit fingerprint of a signature (signatureCodes: integers below 2^53), two independent 32-bit lanes. */
+export function signatureFingerprint(codes: readonly number[], out: Uint32Array): void {
   let h1 = 0x811c9dc5 | 0;
   let h2 = 0x3c6ef372 | 0;
-  for (const t of toks) {
-    for (let i = 0; i < t.length; i++) {
-      const ch = t.charCodeAt(i);
-      h1 = Math.imul(h1 ^ ch, 0x01000193);
-      h2 = Math.imul((h2 << 5) | (h2 >>> 27), 0x9e3779b1) ^ ch;
-    }
-    h1 = Math.imul(h1 ^ 0x20, 0x01000193); // the separator: ['ab'] and ['a', 'b'] differ
-    h2 = Math.imul((h2 << 5) | (h2 >>> 27), 0x9e3779b1) ^ 0x20;
+  for (let i = 0; i < codes.length; i++) {
+    const c = codes[i]!;
+    const lo = c >>> 0;
+    const hi = (c - lo) / 4294967296;
+    h1 = Math.imul(h1 ^ lo, 0x01000193);
+    h1 = Math.imul(h1 ^ hi, 0x01000193);
+    h2 = Math.imul((h2 << 5) | (h2 >>> 27), 0x9e3779b1) ^ lo;
+    h2 = Math.imul((h2 << 5) | (h2 >>> 27), 0x9e3779b1) ^ hi;
   }
   out[0] = (h1 ^ (h1 >>> 15)) >>> 0;
-  out[1] = (Math.imul(h2 ^ (h2 >>> 13), 0x85ebca6b) ^ toks.length) >>> 0;
+  out[1] = (Math.imul(h2 ^ (h2 >>> 13), 0x85ebca6b) ^ codes.length) >>> 0;
 }
 
 /** A state a beam keeps. */
@@ -128,7 +128,7 @@ interface Beamed {
 interface Candidate {
   parent: number;
   op: Op;
-  toks: string[];
+  codes: number[];
   score: number;
 }
 
@@ -163,7 +163,8 @@ export function coverSearch(profile: Profile, opts: CoverOptions): CoverResult {
     const m: CoverMember = { ops, entries: ents, newTransitions: 0, transitions: 0 };
     const root = new Checker(profile, opts.ignore.size ? { ignore: opts.ignore } : {});
     const seen = new FingerprintSet(1 << 12); // signatures (or exact keys) kept: 64-bit fingerprints
-    const tokens = new Set<string>();
+    const tokens = new Set<number>(); // signatureCodes values kept so far
+    const codeBuf: number[] = [];
     const enc = new KeyEncoder(true);
     const fp = new Uint32Array(2);
     let frontier: Beamed[] = [{ c: root, names: NO_NAMES, ops: [] }];
@@ -179,6 +180,9 @@ export function coverSearch(profile: Profile, opts: CoverOptions): CoverResult {
             noteViolation(found, [...node.ops, op], res.violation);
             continue;
           }
+          // an op that left the simulation as it was moves no object, and below the root its
+          // signature is the parent's, which `seen` holds (the parent was a candidate)
+          if (!exact && d > 0 && c.simUnchanged) { tracker.stutter(); continue; }
           const had = tracker.edgesReached;
           tracker.transition(node.c.sim, c.sim, op, res);
           if (exact) {
@@ -186,15 +190,15 @@ export function coverSearch(profile: Profile, opts: CoverOptions): CoverResult {
             enc.fingerprint(fp);
             if (seen.has(fp[0]!, fp[1]!)) continue;
           }
-          const toks = lifecycleSignature(c.sim, tracker.last());
+          const codes = signatureCodes(c.sim, tracker.last(), 2, codeBuf);
           if (!exact) {
-            signatureFingerprint(toks, fp);
+            signatureFingerprint(codes, fp);
             if (seen.has(fp[0]!, fp[1]!)) continue;
           }
           seen.add(fp[0]!, fp[1]!);
           let score = (tracker.edgesReached - had) * 1000;
-          for (const t of toks) if (!tokens.has(t)) score++;
-          cands.push({ parent: pi, op, toks, score });
+          for (let q = 0; q < codes.length; q++) if (!tokens.has(codes[q]!)) score++;
+          cands.push({ parent: pi, op, codes: codes.slice(), score });
         }
       }
       cands.sort((a, b) => b.score - a.score); // stable: ties keep the order they were found in
@@ -205,10 +209,9 @@ export function coverSearch(profile: Profile, opts: CoverOptions): CoverResult {
         const c = from.c.clone();
         const res = c.apply(x.op);
         const ops = [...from.ops, x.op];
-        for (const t of x.toks) {
-          tokens.add(t);
-          if (!witness.has(t)) witness.set(t, ops);
-        }
+        for (const code of x.codes) tokens.add(code);
+        // the witnesses in the order of the tokens' text (the splice step's order depends on it)
+        for (const t of x.codes.map(signatureToken).sort()) if (!witness.has(t)) witness.set(t, ops);
         return { c, names: bindNames(from.names, x.op, res.spec), ops };
       });
       kept += frontier.length;

@@ -99,6 +99,14 @@ export class Checker {
     return new Checker(this.profile, undefined, this);
   }
 
+  /**
+   * Whether the last apply() left the simulation field for field as the checker this one was
+   * cloned from had it (compared only when that one had passed its checks; false otherwise).
+   */
+  get simUnchanged(): boolean {
+    return this.simSame;
+  }
+
   /** Whether both levels and every binding equal `other`'s (an op that changed nothing). */
   sameAs(other: Checker): boolean {
     return this.names === other.names && this.simToSpec === other.simToSpec && this.specToSim === other.specToSim

@@ -19,7 +19,9 @@ import { activate } from '../model/mutants/index.ts';
 import { lifecycles, LifecycleTracker } from '../model/lifecycle/index.ts';
 import type { Lifecycle } from '../model/lifecycle/index.ts';
 import { machineMermaid } from '../model/lifecycle/index.ts';
-import { allowedTables, INVALID, lifecycleSignature, moves, NONE, project, stateName } from '../model/lifecycle/projection.ts';
+import { allowedTables, INVALID, lifecycleSignature, moves, NONE, project, signatureCodes, signatureToken, stateName } from '../model/lifecycle/projection.ts';
+import { Alphabet, NO_NAMES, bindNames } from '../properties/alphabet.ts';
+import { runArbitrary } from '../properties/random.ts';
 import type { Projection } from '../model/lifecycle/projection.ts';
 
 /** The statecharts, built afresh for each test (built at import, their Stryker mutants would be static). */
@@ -297,6 +299,33 @@ describe('lifecycleSignature (the cover phase\'s abstraction)', () => {
     expect(files(9)).toEqual([tok, tok, tok]);
     expect(lifecycleSignature(c.sim, p, 9)[0]).toBe(tok);
     expect([1, 2, 3].map((cap) => files(cap).length)).toEqual([1, 2, 3]);
+  });
+
+  // the cover phase compares and scores signatureCodes and makes the text only for kept states:
+  // that is the same search only if distinct codes are distinct tokens (signatureToken injective)
+  it('signatureCodes and the tokens are one-to-one on the states random runs reach', () => {
+    const byToken = new Map<string, number>();
+    fc.assert(fc.property(fc.constantFrom(...(['v3.0', 'v6.18'] as const)), runArbitrary(25), (name, choices) => {
+      const profile = PROFILES[name];
+      const c = new Checker(profile);
+      const alphabet = new Alphabet(profile);
+      let names = NO_NAMES;
+      for (const ch of choices) {
+        const op = alphabet.decode(ch, c.spec, names);
+        const r = c.apply(op);
+        if (r.violation) return;
+        names = bindNames(names, op, r.spec);
+        const p = project(c.sim);
+        const codes = signatureCodes(c.sim, p, 9);
+        expect(codes.map(signatureToken).sort()).toEqual(lifecycleSignature(c.sim, p, 9));
+        for (const code of codes) {
+          const t = signatureToken(code);
+          expect(byToken.get(t) ?? code, t).toBe(code);
+          byToken.set(t, code);
+        }
+      }
+    }), { numRuns: 60, seed: 3 });
+    expect(byToken.size).toBeGreaterThan(50);
   });
 
   it('names a file with no dentry or mount "-", and leaves out freed mounts', () => {

@@ -139,6 +139,16 @@ export class LifecycleTracker {
     return this.step({ sim: after }, op, result);
   }
 
+  /**
+   * A transition of a search (see transition()) whose post-state equals its pre-state in the
+   * simulation: the projection is a function of that state, so no object moves. Counted as a
+   * step, nothing projected; only after a first transition() (which visits the initial state).
+   */
+  stutter(): void {
+    this.steps++;
+    this.ops = [];
+  }
+
   /** The projection of the state the last step or transition ended in. */
   last(): Projection {
     return this.prev;

@@ -5,7 +5,7 @@
 import type { KState } from '../kernel/state.ts';
 import { F_NS, TASK_REAPED, TASK_RUNNING, TASK_ZOMBIE } from '../kernel/state.ts';
 import type { Op, OpName } from '../types.ts';
-import { ALL_CAPS, OP_NAMES } from '../types.ts';
+import { ALL_CAPS, NS_KINDS, OP_NAMES } from '../types.ts';
 import type { Profile } from '../profiles.ts';
 import type { Edge, Lifecycle } from './machines.ts';
 import { lifecycles } from './machines.ts';
@@ -234,6 +234,85 @@ export function describeMove(m: Move, list: readonly Lifecycle[] = lifecycles())
   return `${l.id} ${m.object}: ${stateName(l, m.from)} --${m.event}--> ${stateName(l, m.to)}`;
 }
 
+const KIND_INDEX = new Map<string, number>(NS_KINDS.map((k, i) => [k, i]));
+const NSB = 16384; // nsCode < NSB: 1 + (kind * 256 + state) * 2 + initial, 0 for none
+const CRED_FLAGS = ['u', 'c', 'd', 'n'];
+
+/** A namespace as a signature part: its kind, its lifecycle state, whether it is an initial one. */
+function nsCode(s: KState, ns: Uint8Array, i: number, firstNew: number): number {
+  return i < 0 || !s.ns[i] ? 0 : 1 + ((KIND_INDEX.get(s.ns[i]!.kind)! << 8) + ns[i]!) * 2 + (i < firstNew ? 1 : 0);
+}
+function nsText(c: number): string {
+  if (c === 0) return '-';
+  const x = c - 1;
+  return `${NS_KINDS[x >> 9]}${(x >> 1) & 255}${x & 1 ? 'i' : ''}`;
+}
+/** The namespace a dentry's inode names, as nsCode. */
+function viaCode(s: KState, ns: Uint8Array, d: number, firstNew: number): number {
+  const ino = d >= 0 ? s.inodes[s.dentries[d]?.inode ?? -1] : undefined;
+  return ino ? nsCode(s, ns, ino.ns, firstNew) : 0;
+}
+
+/**
+ * lifecycleSignature's tokens as numbers, one exact (injective) integer below 2^53 per token:
+ * sorted, each value at most `cap` times. What the cover phase compares and scores per
+ * successor; the text form is made only for the states it keeps.
+ */
+export function signatureCodes(s: KState, p: Projection, cap = 2, out: number[] = []): number[] {
+  const [ns, files, mounts, tasks] = p as [Uint8Array, Uint8Array, Uint8Array, Uint8Array];
+  out.length = 0;
+  let firstNew = 0; // the initial namespaces are those of init's first nsproxy (and init_user_ns)
+  for (const n of s.nsproxies[0]?.ns ?? []) if (n >= firstNew) firstNew = n + 1;
+  // a token is type + 4 * fields (type 0 N, 1 F, 2 M, 3 T), mixed radix, below 2^40
+  for (let i = 0; i < s.ns.length; i++) if (!s.ns[i]!.freed) out.push(4 * nsCode(s, ns, i, firstNew));
+  for (let i = 0; i < s.files.length; i++) {
+    const f = s.files[i]!;
+    if (!f.freed) out.push(1 + 4 * (f.kind + 8 * (files[i]! + 256 * (viaCode(s, ns, f.dentry, firstNew) + NSB * (f.mnt >= 0 ? 1 + mounts[f.mnt]! : 0)))));
+  }
+  for (let i = 0; i < s.mounts.length; i++) {
+    const m = s.mounts[i]!;
+    if (!m.freed) out.push(2 + 4 * (mounts[i]! + 256 * (nsCode(s, ns, m.mntns, firstNew) + NSB * viaCode(s, ns, m.dentry, firstNew))));
+  }
+  for (let i = 0; i < s.tasks.length; i++) {
+    const t = s.tasks[i]!;
+    if (t.state === TASK_REAPED) continue;
+    const pidns = s.pids[t.pid]?.ns ?? -1;
+    const reaper = pidns >= 0 && s.ns[pidns]!.reaper === i ? 1 : 0;
+    const up = t.parent >= 0 ? s.tasks[t.parent]! : undefined;
+    const upReaper = up !== undefined && s.ns[s.pids[up.pid]?.ns ?? -1]?.reaper === t.parent ? 1 : 0;
+    const cred = (t.uid !== 0 || t.gid !== 0 ? 1 : 0) | (t.caps !== ALL_CAPS ? 2 : 0) | (t.dumpable ? 0 : 4) | (t.userns !== 0 ? 8 : 0);
+    const level = s.ns[pidns]?.level;
+    out.push(3 + 4 * (tasks[i]! + 256 * (cred + 16 * ((up ? 1 + tasks[t.parent]! : 0) + 512 * (upReaper + 2 * (reaper + 2 * (level === undefined ? 0 : level + 1)))))));
+  }
+  out.sort((a, b) => a - b);
+  let w = 0;
+  for (let r = 0, run = 0; r < out.length; r++) {
+    if (r > 0 && out[r] === out[r - 1]) { if (++run >= cap) continue; } else run = 0;
+    out[w++] = out[r]!;
+  }
+  out.length = w;
+  return out;
+}
+
+/** One signatureCodes value as its lifecycleSignature token. */
+export function signatureToken(code: number): string {
+  const type = code % 4;
+  let x = (code - type) / 4;
+  const digit = (radix: number): number => { const d = x % radix; x = (x - d) / radix; return d; };
+  if (type === 0) return `N${nsText(x)}`;
+  if (type === 1) {
+    const kind = digit(8); const st = digit(256); const via = digit(NSB); const mnt = x;
+    return `F${kind}${st}:${nsText(via)}:${mnt > 0 ? mnt - 1 : '-'}`;
+  }
+  if (type === 2) {
+    const st = digit(256); const mntns = digit(NSB);
+    return `M${st}:${nsText(mntns)}:${nsText(x)}`;
+  }
+  const st = digit(256); const cred = digit(16); const up = digit(512); const upReaper = digit(2); const reaper = digit(2); const level = x;
+  const flags = CRED_FLAGS.filter((_, b) => cred & (1 << b)).join('');
+  return `T${st}${flags}:${up > 0 ? `${up - 1}${upReaper ? 'R' : ''}` : '-'}:${reaper ? 'R' : ''}${level > 0 ? level - 1 : ''}`;
+}
+
 /**
  * A coarse abstraction of a state for directed search (explore's cover phase): every live
  * object as its lifecycle state (for a task, which credentials changed; for a namespace,
@@ -242,45 +321,10 @@ export function describeMove(m: Move, list: readonly Lifecycle[] = lifecycles())
  * binds; a task: its parent and whether that is a reaper, whether it is its pid namespace's
  * reaper, and that namespace's level). The result is a multiset of sorted tokens in which each
  * token counts at most `cap` times. Two states with one signature look alike to the
- * statecharts; the cover phase expands one of them.
+ * statecharts; the cover phase expands one of them. (signatureCodes as text.)
  */
 export function lifecycleSignature(s: KState, p: Projection, cap = 2): string[] {
-  const [ns, files, mounts, tasks] = p as [Uint8Array, Uint8Array, Uint8Array, Uint8Array];
-  const toks: string[] = [];
-  let firstNew = 0; // the initial namespaces are those of init's first nsproxy (and init_user_ns)
-  for (const n of s.nsproxies[0]?.ns ?? []) if (n >= firstNew) firstNew = n + 1;
-  const nsTok = (i: number): string => (i < 0 || !s.ns[i] ? '-' : `${s.ns[i]!.kind}${ns[i]}${i < firstNew ? 'i' : ''}`);
-  const viaDentry = (d: number): string => {
-    const ino = d >= 0 ? s.inodes[s.dentries[d]?.inode ?? -1] : undefined;
-    return ino ? nsTok(ino.ns) : '-';
-  };
-  for (let i = 0; i < s.ns.length; i++) if (!s.ns[i]!.freed) toks.push(`N${nsTok(i)}`);
-  for (let i = 0; i < s.files.length; i++) {
-    const f = s.files[i]!;
-    if (!f.freed) toks.push(`F${f.kind}${files[i]}:${viaDentry(f.dentry)}:${f.mnt >= 0 ? mounts[f.mnt] : '-'}`);
-  }
-  for (let i = 0; i < s.mounts.length; i++) {
-    const m = s.mounts[i]!;
-    if (!m.freed) toks.push(`M${mounts[i]}:${nsTok(m.mntns)}:${viaDentry(m.dentry)}`);
-  }
-  for (let i = 0; i < s.tasks.length; i++) {
-    const t = s.tasks[i]!;
-    if (t.state === TASK_REAPED) continue;
-    const pidns = s.pids[t.pid]?.ns ?? -1;
-    const reaper = pidns >= 0 && s.ns[pidns]!.reaper === i;
-    const up = t.parent >= 0 ? s.tasks[t.parent]! : undefined;
-    const upReaper = up !== undefined && s.ns[s.pids[up.pid]?.ns ?? -1]?.reaper === t.parent;
-    const cred = `${t.uid !== 0 || t.gid !== 0 ? 'u' : ''}${t.caps !== ALL_CAPS ? 'c' : ''}${t.dumpable ? '' : 'd'}${t.userns !== 0 ? 'n' : ''}`;
-    toks.push(`T${tasks[i]}${cred}:${up ? `${tasks[t.parent]}${upReaper ? 'R' : ''}` : '-'}:${reaper ? 'R' : ''}${s.ns[pidns]?.level ?? ''}`);
-  }
-  toks.sort();
-  const out: string[] = [];
-  let run = 0;
-  for (let i = 0; i < toks.length; i++) {
-    if (i > 0 && toks[i] === toks[i - 1]) { if (++run >= cap) continue; } else run = 0;
-    out.push(toks[i]!);
-  }
-  return out;
+  return signatureCodes(s, p, cap).map(signatureToken).sort();
 }
 
 /** The allowed moves of each lifecycle (allowedTables), with each lifecycle's number of states. */
