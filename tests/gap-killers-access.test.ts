@@ -94,7 +94,7 @@ const CASES: Record<string, Case> = {
     ops: [...user('a', ['CAP_DAC_OVERRIDE']), { op: 'readdir', task: 'a', path: '/proc/init/ns' }],
   },
   // fs/namei.c generic_permission: on a non-directory, mask == MAY_READ is granted by
-  // CAP_DAC_READ_SEARCH (the pidfs inode of a pidfd is root-owned 0600; may_open on reopen)
+  // CAP_DAC_READ_SEARCH (the pidfs inode of a pidfd is root-owned 0700; may_open on reopen)
   'CAP_DAC_READ_SEARCH alone reopens a pidfd O_RDONLY': {
     profile: 'v6.18', last: 'ok',
     ops: [

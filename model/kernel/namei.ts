@@ -172,9 +172,10 @@ export function may_open(s: KState, caller: number, fnd: Found, fl: OpenFlags): 
     }
     case F_PIDFD:
       // 6.18 pidfs: reopening /proc/<pid>/fd/<pidfd> gives another pidfd (observed); the pidfs
-      // inode is S_IFREG 0600 owned by GLOBAL_ROOT_UID, so may_open's inode_permission applies
+      // inode is S_IFREG 0700 owned by GLOBAL_ROOT_UID (fs/pidfs.c pidfs_init_inode: S_IRWXU, not
+      // S_IMMUTABLE; observed: fstat mode 0700), so may_open's inode_permission applies
       if (fl.directory) return 'ENOTDIR';
-      return fl.opath ? '' : inode_permission(s, t, 0, 0, 0o600, false, false, mask);
+      return fl.opath ? '' : inode_permission(s, t, 0, 0, 0o700, false, false, mask);
     default:
       return fl.directory ? 'ENOTDIR' : '';
   }

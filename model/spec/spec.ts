@@ -404,9 +404,9 @@ function open(s: SState, ci: number, path: string, fd: string, flags: readonly s
     }
     case 'pidfd': {
       if (directory) return E('ENOTDIR');
-      // a pidfd's inode is a root-owned 0600 file (observed 6.18: uid 1000 reopening its own pidfd gets EACCES)
+      // a pidfd's inode is a root-owned 0700 file (observed 6.18: fstat mode 0700; uid 1000 reopening its own pidfd gets EACCES)
       if (!opath) {
-        const e = dac(s, c, { uid: 0, gid: 0 }, 0o600, false, false, { read, write });
+        const e = dac(s, c, { uid: 0, gid: 0 }, 0o700, false, false, { read, write });
         if (e !== '') return E(e);
       }
       base.pidns = s.handles[f.linkHandle]!.pidns;
@@ -574,7 +574,7 @@ export function specStep(s: SState, op: Op): Outcome {
       // pidfd_open(2): the pid is looked up in the caller's pid namespace (observed 6.18: ESRCH outside it)
       if (!pidnsWithin(s, s.tasks[ti]!.pidns, s.tasks[ci]!.pidns)) return E('ESRCH');
       install(s, ci, op.fd, { kind: 'pidfd', ns: -1, mount: -1, task: ti, pidns: s.tasks[ti]!.pidns, linkHandle: -1, entry: '',
-        uid: 0, gid: 0, ownerTask: -1, mode: 0o600, immutable: false, opath: false, read: true, write: true });
+        uid: 0, gid: 0, ownerTask: -1, mode: 0o700, immutable: false, opath: false, read: true, write: true });
       return OK;
     }
     case 'readdir': return readdir(s, ci, op.path);
