@@ -328,6 +328,20 @@ describe('lifecycleSignature (the cover phase\'s abstraction)', () => {
     expect(byToken.size).toBeGreaterThan(50);
   });
 
+  it('the cap counts equal tokens wherever they were made: two plain files with an ns file opened between them', () => {
+    const c = run(PROFILES['v6.18'], [
+      { op: 'open', task: 'init', path: '/tmp/x', fd: 'a' },
+      { op: 'open', task: 'init', path: '/proc/init/ns/net', fd: 'b' },
+      { op: 'open', task: 'init', path: '/tmp/x', fd: 'c' },
+    ]);
+    const p = project(c.sim);
+    const plainFile = `F1${p[li('file')]![0]}:-:-`;
+    expect(lifecycleSignature(c.sim, p, 1).filter((x) => x === plainFile)).toHaveLength(1);
+    expect(lifecycleSignature(c.sim, p, 2).filter((x) => x === plainFile)).toHaveLength(2);
+    const codes = signatureCodes(c.sim, p, 9);
+    expect(codes).toEqual([...codes].sort((x, y) => x - y));
+  });
+
   it('names a file with no dentry or mount "-", and leaves out freed mounts', () => {
     const c = run(PROFILES['v6.18'], [
       { op: 'open', task: 'init', path: '/tmp/x', fd: 'x' },
@@ -361,6 +375,30 @@ describe('machineMermaid on a small statechart', () => {
       '  in_use --> gone : exit',
       '  gone --> [*]',
     ]);
+  });
+});
+
+describe('LifecycleTracker.stutter (a search step that changed nothing)', () => {
+  it('counts a step, changes no coverage, and starts the next step\'s trace afresh', () => {
+    const p = PROFILES['v6.18'];
+    const t = new LifecycleTracker(p);
+    const c = new Checker(p, { invariants: false });
+    const d = c.clone();
+    const open: Op = { op: 'open', task: 'init', path: '/tmp/x', fd: 'f1' };
+    t.transition(c.sim, d.sim, open, d.apply(open));
+    const before = t.summary();
+    t.stutter();
+    const after = t.summary();
+    expect(after.steps).toBe(before.steps + 1);
+    expect({ ...after, steps: 0 }).toEqual({ ...before, steps: 0 });
+    const readlink: Op = { op: 'readlink', task: 'init', path: '/proc/init/ns/net' };
+    activate('readlink-double-put');
+    try {
+      t.step(d, readlink, d.apply(readlink));
+    } finally {
+      activate(null);
+    }
+    expect(t.disagreements.map((x) => x.ops)).toEqual([[readlink]]);
   });
 });
 
