@@ -676,6 +676,10 @@ export const RULES: readonly Rule[] = [
     witness: [{ op: 'bind', task: 'init', source: '/proc/init/ns', target: '@m' }],
   },
   {
+    id: 'bind.pidfd', op: 'bind', profiles: NSFS, when: 'the source is a pidfd (/proc/<task>/fd/<pidfd>, a pidfs file)', outcome: 'EINVAL', cite: 'fs/namespace.c do_loopback (observed 6.18: EINVAL; an O_PATH|O_NOFOLLOW ns link, by contrast, is bound: not modelled, README "Limitations")',
+    witness: [{ op: 'pidfd', task: 'init', target: 'init', fd: 'p' }, { op: 'bind', task: 'init', source: '/proc/init/fd/p', target: '@m' }],
+  },
+  {
     id: 'bind.mnt-loop', op: 'bind', profiles: MODERN, when: 'the mnt ns file of the caller\'s own (or an older) mount ns', outcome: 'EINVAL', cite: `fs/namespace.c mnt_ns_loop (3.9, in 3.8.y stable); ${C.obs5}`,
     witness: [{ op: 'bind', task: 'init', source: '/proc/init/ns/mnt', target: '@m' }],
   },
