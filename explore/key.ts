@@ -32,13 +32,13 @@ const KNOWN: Record<string, readonly string[]> = {
   pid: ['count', 'freed', 'ns', 'task'],
   proxy: ['count', 'freed', 'ns'],
   ns: ['kind', 'count', 'freed', 'owner', 'parent', 'level', 'reaper', 'ownerUid', 'inode', 'stashed', 'mounts'],
-  file: ['count', 'freed', 'kind', 'dentry', 'mnt', 'pid', 'task', 'opath', 'read', 'write'],
+  file: ['count', 'freed', 'kind', 'dentry', 'mnt', 'pid', 'task', 'entry', 'opath', 'read', 'write'],
   dentry: ['count', 'freed', 'inode', 'task', 'entry'],
   inode: ['count', 'freed', 'ns', 'pid', 'uid', 'gid', 'mode', 'immutable'],
-  mount: ['freed', 'mntns', 'target', 'dentry', 'detached'],
+  mount: ['freed', 'mntns', 'target', 'dentry', 'detached', 'pid', 'task', 'entry'],
   sns: ['kind', 'owner', 'parent', 'level', 'reaper', 'ownerUid', 'mounts'],
   handle: ['kind', 'ns', 'mount', 'task', 'pidns', 'linkHandle', 'entry', 'uid', 'gid', 'ownerTask', 'mode', 'immutable', 'opath', 'read', 'write'],
-  smount: ['mntns', 'target', 'ns', 'uid', 'gid', 'ownerTask', 'mode', 'immutable', 'detached'],
+  smount: ['mntns', 'target', 'ns', 'uid', 'gid', 'ownerTask', 'mode', 'immutable', 'detached', 'task', 'entry', 'pidns'],
   task: ['name', 'state', 'parent', 'uid', 'gid', 'caps', 'userns', 'dumpable', 'mmUserns', 'nsproxy', 'pid', 'fds'],
   stask: ['name', 'state', 'parent', 'uid', 'gid', 'caps', 'userns', 'dumpable', 'hasMm', 'mmUserns', 'ns', 'pidns', 'fds'],
   kstate: ['profile', 'tasks', 'taskByName', 'pids', 'nsproxies', 'ns', 'files', 'dentries', 'inodes', 'mounts', 'dcache', 'uaf'],
@@ -437,7 +437,7 @@ export class KeyEncoder {
         case K_FILE: {
           const f = sim.files[i]!;
           this.push(f.count); this.push(f.freed ? 1 : 0); this.push(f.kind); this.ref(K_DENTRY, f.dentry);
-          this.ref(K_MOUNT, f.mnt); this.ref(K_PID, f.pid); this.push(this.task(f.task));
+          this.ref(K_MOUNT, f.mnt); this.ref(K_PID, f.pid); this.push(this.task(f.task)); this.push(entryCode(f.entry));
           this.push((f.opath ? 4 : 0) + (f.read ? 2 : 0) + (f.write ? 1 : 0));
           break;
         }
@@ -457,6 +457,7 @@ export class KeyEncoder {
           const m = sim.mounts[i]!;
           this.push(m.freed ? 1 : 0); this.ref(K_NS, m.mntns); this.push(this.target(m.target));
           this.ref(K_DENTRY, m.dentry); this.push(m.detached ? 1 : 0);
+          this.ref(K_PID, m.pid); this.push(this.task(m.task)); this.push(entryCode(m.entry)); // a link mount
           break;
         }
         case K_SNS: {
@@ -480,6 +481,7 @@ export class KeyEncoder {
           this.ref(K_SNS, m.mntns); this.push(this.target(m.target)); this.ref(K_SNS, m.ns); this.push(m.uid);
           this.push(m.gid); this.push(this.specTaskLabel(m.ownerTask)); this.push(m.mode);
           this.push((m.immutable ? 2 : 0) + (m.detached ? 1 : 0));
+          this.push(this.specTaskLabel(m.task)); this.push(entryCode(m.entry)); this.ref(K_SNS, m.pidns); // a link mount
           break;
         }
       }

@@ -35,6 +35,8 @@ export interface Profile {
   readonly timeForChildrenRealName: boolean;
   /** 5ff9d8a65ce8 (3.12): mounts copied into a mount ns of a less privileged user ns are MNT_LOCKED (umount EINVAL). */
   readonly mntLocked: boolean;
+  /** A bind of an O_PATH|O_NOFOLLOW fd of a /proc/<pid>/ns/<x> link mounts the link itself (observed on 6.18; other profiles unverified: EINVAL). */
+  readonly linkMounts: boolean;
 }
 
 export const PROFILE_NAMES = ['seed', 'v3.0', 'v3.8', 'v6.18'] as const;
@@ -61,6 +63,7 @@ const v30: Profile = {
   mntNsLoopCheck: false,
   timeForChildrenRealName: false,
   mntLocked: false,
+  linkMounts: false,
 };
 
 export const PROFILES: Record<ProfileName, Profile> = {
@@ -104,6 +107,7 @@ export const PROFILES: Record<ProfileName, Profile> = {
     mntNsLoopCheck: true,
     timeForChildrenRealName: true,
     mntLocked: true,
+    linkMounts: true,
   },
 };
 

@@ -62,7 +62,11 @@ function expectedCounts(s: KState): Int32Array {
     if (f.kind === F_NS && f.dentry >= 0) w[oDentry + f.dentry]!++;
     if (f.pid >= 0) w[oPid + f.pid]!++;
   }
-  for (const m of s.mounts) if (!m.freed && m.dentry >= 0) w[oDentry + m.dentry]!++;
+  for (const m of s.mounts) {
+    if (m.freed) continue;
+    if (m.dentry >= 0) w[oDentry + m.dentry]!++;
+    if (m.pid >= 0) w[oPid + m.pid]!++; // a link mount holds its task's pid
+  }
   return w;
 }
 
@@ -119,6 +123,7 @@ export function pinnedNs(s: KState): Uint8Array {
       if (f.mnt >= 0) {
         const m = s.mounts[f.mnt]!;
         if (m.dentry >= 0) viaDentry(s, mark, stack, m.dentry, 1);
+        if (m.pid >= 0) visit(mark, stack, s.pids[m.pid]!.ns, 1);
       }
     }
   }
@@ -128,7 +133,13 @@ export function pinnedNs(s: KState): Uint8Array {
     const n = s.ns[stack.pop()!]!;
     visit(mark, stack, n.owner, bit);
     visit(mark, stack, n.parent, bit);
-    if (n.kind === 'mnt') for (const m of n.mounts) if (s.mounts[m]!.dentry >= 0) viaDentry(s, mark, stack, s.mounts[m]!.dentry, bit);
+    if (n.kind === 'mnt') {
+      for (const m of n.mounts) {
+        const mt = s.mounts[m]!;
+        if (mt.dentry >= 0) viaDentry(s, mark, stack, mt.dentry, bit);
+        if (mt.pid >= 0) visit(mark, stack, s.pids[mt.pid]!.ns, bit);
+      }
+    }
   }
   return mark;
 }

@@ -80,8 +80,15 @@ export function path_lookup(s: KState, caller: number, path: string, follow: boo
     case P_MOUNT: {
       const m = lookup_mnt(s, caller_mnt_ns(s, caller), p.name);
       if (m < 0) return found(F_REG);
-      const d = s.mounts[m]!.dentry;
-      return d < 0 ? found(F_REG, -1, m) : found(F_NS, dget(s, d), m);
+      const mt = s.mounts[m]!;
+      if (mt.task >= 0) {
+        // a link mount's root is the proc magic link: the last component is followed like
+        // /proc/<task>/ns/<entry> (fs/proc/namespaces.c proc_ns_get_link), landing on nsfs
+        if (!follow) return found(F_LINK, -1, m, mt.task, mt.entry);
+        const d = proc_ns_get_link(s, caller, mt.task, mt.entry);
+        return typeof d === 'number' ? found(F_NS, d) : d;
+      }
+      return mt.dentry < 0 ? found(F_REG, -1, m) : found(F_NS, dget(s, mt.dentry), m);
     }
     default:
       break;
@@ -117,7 +124,7 @@ export function path_lookup(s: KState, caller: number, path: string, follow: boo
   switch (f.kind) {
     case F_NS: return found(F_NS, dget(s, f.dentry), f.mnt);
     case F_DIR: return found(F_DIR, -1, -1, f.task);
-    case F_LINK: return found(F_LINK, -1, -1, f.task, 'jumped', fileId);
+    case F_LINK: return found(F_LINK, -1, f.mnt, f.task, 'jumped', fileId); // nd_jump_link to its path (its mount too)
     case F_PIDFD: return found(F_PIDFD, -1, -1, -1, '', fileId);
     default: return found(F_REG, -1, f.mnt);
   }

@@ -3,7 +3,8 @@ import type { Errno } from '../types.ts';
 import { CAP_BIT } from '../types.ts';
 import { capable, ns_capable } from './cred.ts';
 import { caller_mnt_ns, lookup_mnt, path_lookup } from './namei.ts';
-import { dput, detach_mount } from './refs.ts';
+import { dput, detach_mount, get_pid } from './refs.ts';
+import { proc_ns_get_link } from './proc-namespaces.ts';
 import type { KState } from './state.ts';
 import { F_DIR, F_LINK, F_NS, F_PIDFD } from './state.ts';
 import { mutant } from './mutant-hooks.ts';
@@ -16,19 +17,33 @@ function may_mount(s: KState, task: number): boolean {
 }
 
 /**
- * mount(source, @target, MS_BIND): EPERM (may_mount), then the source walk (its errors),
- * ENOTDIR for a directory onto a file, EINVAL for an unbindable anon inode and, v6.18, for
- * an own-or-older mnt ns file (mnt_ns_loop). The mount holds the source dentry.
+ * The walk of a mount(2) or umount(2) target (user_path_at LOOKUP_FOLLOW, before may_mount):
+ * only a link mount on top can fail it, its link being followed (fs/proc/namespaces.c
+ * proc_ns_get_link: EACCES once the task is reaped or for a failed ptrace check, ENOENT once
+ * its namespace is gone). Returns the top mount, -1 for none, or the walk's errno.
+ */
+function target_walk(s: KState, task: number, target: string): number | Errno {
+  const m = lookup_mnt(s, caller_mnt_ns(s, task), target);
+  if (m < 0 || s.mounts[m]!.task < 0) return m;
+  const d = proc_ns_get_link(s, task, s.mounts[m]!.task, s.mounts[m]!.entry);
+  if (typeof d === 'string') return d;
+  dput(s, d); // path_put: the walk ended on the nsfs dentry
+  return m;
+}
+
+/**
+ * mount(source, @target, MS_BIND): the target walk (do_mount: user_path_at), EPERM (may_mount),
+ * the source walk (its errors), EINVAL for an own-or-older mnt ns file (mnt_ns_loop, v6.18),
+ * ENOENT onto a link mount (lock_mount), ENOTDIR for a directory onto a file (graft_tree),
+ * EINVAL for a pidfd. The mount holds the source dentry; a bind of an O_PATH|O_NOFOLLOW fd of
+ * /proc/<task>/ns/<entry> (v6.18) is a link mount, whose root is that magic link.
  */
 export function do_loopback(s: KState, task: number, source: string, target: string): Errno | '' {
+  const top = target_walk(s, task, target);
+  if (typeof top === 'string') return top;
   if (!may_mount(s, task)) return 'EPERM';
   const fnd = path_lookup(s, task, source, true);
   if (typeof fnd === 'string') return fnd;
-  if (fnd.kind === F_DIR) return 'ENOTDIR';
-  // a pidfd: EINVAL (observed on 6.18). An O_PATH|O_NOFOLLOW ns link: a KNOWN DIVERGENCE, 6.18
-  // binds it (observed: the target becomes the magic link, followed with its task's ptrace
-  // check; umount follows it too); link mounts are not modelled, so the model says EINVAL
-  if (fnd.kind === F_PIDFD || fnd.kind === F_LINK) return 'EINVAL';
   const mntns = caller_mnt_ns(s, task);
   if (fnd.kind === F_NS && s.profile.mntNsLoopCheck && !mutant('mnt-ns-loop')) {
     const ns = s.inodes[s.dentries[fnd.dentry]!.inode]!.ns;
@@ -38,24 +53,47 @@ export function do_loopback(s: KState, task: number, source: string, target: str
       return 'EINVAL';
     }
   }
+  if (top >= 0 && s.mounts[top]!.task >= 0) {
+    // do_lock_mount: the followed target lies on the internal nsfs mount, "!is_mounted(path->mnt)" → -ENOENT (observed 6.18)
+    if (fnd.kind === F_NS) dput(s, fnd.dentry);
+    return 'ENOENT';
+  }
+  if (fnd.kind === F_DIR) return 'ENOTDIR';
+  // a pidfd: EINVAL (observed on 6.18). An O_PATH|O_NOFOLLOW fd of a /proc/<task>/fd/<fd> link:
+  // EINVAL in the model, not checked against the kernel (out of scope: oracle/README.md)
+  if (fnd.kind === F_PIDFD) return 'EINVAL';
+  if (fnd.kind === F_LINK) {
+    const link = s.files[fnd.file]!; // the source walk jumped to the path of this O_PATH link file (proc_fd_link)
+    if (link.entry === '' || !s.profile.linkMounts) return 'EINVAL';
+    // v6.18 binds the proc magic link itself (observed): the mount's root is its proc dentry,
+    // whose inode holds the task's pid; every walk through the mount follows it again
+    const pid = s.tasks[link.task]!.pid;
+    get_pid(s, pid);
+    s.mounts.push({ freed: false, mntns, target, dentry: -1, detached: false, locked: false, pid, task: link.task, entry: link.entry });
+    s.ns[mntns]!.mounts.push(s.mounts.length - 1);
+    return '';
+  }
   // clone_mnt takes its own reference; path_put drops the walk's: the mount keeps one
   const dentry = fnd.kind === F_NS ? fnd.dentry : -1;
   if (dentry >= 0 && mutant('bind-no-ref')) dput(s, dentry);
-  s.mounts.push({ freed: false, mntns, target, dentry, detached: false, locked: false });
+  s.mounts.push({ freed: false, mntns, target, dentry, detached: false, locked: false, pid: -1, task: -1, entry: '' });
   s.ns[mntns]!.mounts.push(s.mounts.length - 1);
   return '';
 }
 
 /**
- * umount2(@target, 0): EPERM (may_mount), EINVAL when nothing is mounted there in the
+ * umount2(@target, 0): the target walk (following a link mount), EPERM (may_mount), EINVAL when nothing is mounted there in the
  * caller's mount ns, EBUSY while a file opened through the mount is open
  * (propagate_mount_busy), else the mount is detached and its dentry put.
  */
 export function do_umount(s: KState, task: number, target: string): Errno | '' {
+  const m = target_walk(s, task, target); // ksys_umount: user_path_at before path_umount
+  if (typeof m === 'string') return m;
   if (!may_mount(s, task)) return 'EPERM';
   const mntns = caller_mnt_ns(s, task);
-  const m = lookup_mnt(s, mntns, target);
   if (m < 0) return 'EINVAL';
+  // can_umount: "if (!path_mounted(path)) return -EINVAL": the followed link ends on an nsfs file, no mount's root
+  if (s.mounts[m]!.task >= 0) return 'EINVAL';
   if (s.mounts[m]!.locked) return 'EINVAL'; // can_umount: "if (mnt->mnt.mnt_flags & MNT_LOCKED) return -EINVAL"
   if (!mutant('umount-ignores-busy')) {
     for (const f of s.files) if (!f.freed && f.mnt === m) return 'EBUSY';

@@ -4,7 +4,7 @@
 import type { Errno, NsKind } from '../types.ts';
 import { ALL_CAPS, CAP_BIT } from '../types.ts';
 import { capable, ns_capable, ptrace_may_access } from './cred.ts';
-import { dget, get_ns, put_ns, put_nsproxy } from './refs.ts';
+import { dget, get_ns, get_pid, put_ns, put_nsproxy } from './refs.ts';
 import type { KState, Task } from './state.ts';
 import { F_NS, F_PIDFD, NSPROXY_SLOTS, SLOT, TASK_RUNNING } from './state.ts';
 import { file_ns } from './nsfs.ts';
@@ -98,8 +98,10 @@ function copy_mnt_ns(s: KState, old: number, userns: number): number {
     const src = s.mounts[m]!;
     if (s.profile.mntNsLoopCheck && src.dentry >= 0 && mounted_ns_kind(s, src.dentry) === 'mnt') continue;
     if (src.dentry >= 0) dget(s, src.dentry);
+    if (src.pid >= 0) get_pid(s, src.pid); // a link mount's copy holds the same proc dentry (clone_mnt), so its pid
     const locked = src.locked || (s.profile.mntLocked && userns !== s.ns[old]!.owner);
-    s.mounts.push({ freed: false, mntns: id, target: src.target, dentry: src.dentry, detached: false, locked });
+    s.mounts.push({ freed: false, mntns: id, target: src.target, dentry: src.dentry, detached: false, locked,
+      pid: src.pid, task: src.task, entry: src.entry });
     list.push(s.mounts.length - 1);
   }
   s.ns[id]!.mounts = list;

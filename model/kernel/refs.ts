@@ -151,6 +151,7 @@ export function mntput_check(s: KState, mid: number): void {
   for (const f of s.files) if (!f.freed && f.mnt === mid) return;
   m.freed = true;
   if (m.dentry >= 0) dput(s, m.dentry);
+  if (m.pid >= 0) put_pid(s, m.pid); // a link mount: its proc dentry's inode (proc_evict_inode put_pid)
 }
 
 /** fs/namespace.c umount_tree for one mount: detach it, free it when nothing holds it. */

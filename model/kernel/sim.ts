@@ -31,9 +31,9 @@ function fd_install(s: KState, task: number, name: string, file: number): void {
   t.fds = fds;
 }
 
-function new_file(s: KState, kind: number, fl: OpenFlags | null, dentry: number, mnt: number, pid: number, task: number): number {
+function new_file(s: KState, kind: number, fl: OpenFlags | null, dentry: number, mnt: number, pid: number, task: number, entry = ''): number {
   s.files.push({
-    count: 1, freed: false, kind, dentry, mnt, pid, task,
+    count: 1, freed: false, kind, dentry, mnt, pid, task, entry,
     opath: fl ? fl.opath : false, read: fl ? fl.read : true, write: fl ? fl.write : true,
   });
   return s.files.length - 1;
@@ -61,10 +61,19 @@ function sys_open(s: KState, task: number, path: string, fdName: string, flags: 
   let file: number;
   switch (fnd.kind) {
     case F_NS: file = new_file(s, F_NS, fl, fnd.dentry, fnd.mnt, -1, -1); break;
-    case F_DIR: case F_LINK: {
+    case F_DIR: {
       const t = s.tasks[fnd.task]!;
       get_pid(s, t.pid);
-      file = new_file(s, fnd.kind, fl, -1, -1, t.pid, fnd.task);
+      file = new_file(s, F_DIR, fl, -1, -1, t.pid, fnd.task);
+      break;
+    }
+    case F_LINK: {
+      // the link's proc inode holds its task's pid (a reaped task's link stays reachable
+      // through a link mount); the file keeps the mount it was opened through (@m)
+      const pid = s.tasks[fnd.task]!.pid;
+      get_pid(s, pid);
+      const entry = fnd.entry === 'jumped' ? s.files[fnd.file]!.entry : fnd.entry;
+      file = new_file(s, F_LINK, fl, -1, fnd.mnt, pid, fnd.task, entry);
       break;
     }
     case F_PIDFD: {

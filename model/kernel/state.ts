@@ -74,6 +74,7 @@ export interface File {
   mnt: number; // the mount it was opened through (@m), -1
   pid: number; // F_PIDFD, F_DIR, F_LINK: a reference to the Pid (the proc inode's pid)
   task: number; // F_DIR, F_LINK: the task whose /proc entry it is (no reference)
+  entry: string; // F_LINK of /proc/<task>/ns/<entry> (also reached through a jump or a link mount): the entry; '' otherwise
   opath: boolean; // FMODE_PATH
   read: boolean; // FMODE_READ
   write: boolean; // FMODE_WRITE
@@ -105,6 +106,11 @@ export interface Mount {
   dentry: number; // a reference to the mounted dentry, -1 for a plain-file bind
   detached: boolean; // umounted or its namespace died, kept while an open file holds it
   locked: boolean; // MNT_LOCKED (lock_mnt_tree): copied into a mount ns of another user ns
+  // a link mount (6.18: bind of an O_PATH|O_NOFOLLOW fd of /proc/<task>/ns/<entry>): its root is
+  // that proc magic link, whose proc inode holds the task's struct pid (proc_pid_make_inode get_pid)
+  pid: number; // a reference to the Pid, -1 for any other mount
+  task: number; // the task whose /proc entry the link is (no reference), -1
+  entry: string; // its ns entry name, ''
 }
 
 export interface KState {
@@ -206,7 +212,7 @@ export function cloneKState(s: KState): KState {
   const files = new Array<File>(s.files.length);
   for (let i = 0; i < files.length; i++) {
     const f = s.files[i]!;
-    files[i] = { count: f.count, freed: f.freed, kind: f.kind, dentry: f.dentry, mnt: f.mnt, pid: f.pid, task: f.task,
+    files[i] = { count: f.count, freed: f.freed, kind: f.kind, dentry: f.dentry, mnt: f.mnt, pid: f.pid, task: f.task, entry: f.entry,
       opath: f.opath, read: f.read, write: f.write };
   }
   const dentries = new Array<Dentry>(s.dentries.length);
@@ -222,7 +228,8 @@ export function cloneKState(s: KState): KState {
   const mounts = new Array<Mount>(s.mounts.length);
   for (let i = 0; i < mounts.length; i++) {
     const m = s.mounts[i]!;
-    mounts[i] = { freed: m.freed, mntns: m.mntns, target: m.target, dentry: m.dentry, detached: m.detached, locked: m.locked };
+    mounts[i] = { freed: m.freed, mntns: m.mntns, target: m.target, dentry: m.dentry, detached: m.detached, locked: m.locked,
+      pid: m.pid, task: m.task, entry: m.entry };
   }
   return { profile: s.profile, tasks, taskByName: s.taskByName, pids, nsproxies, ns, files, dentries, inodes, mounts, dcache: s.dcache, uaf: s.uaf };
 }
@@ -266,7 +273,7 @@ export function sameKState(a: KState, b: KState): boolean {
     const x = a.files[i]!;
     const y = b.files[i]!;
     if (x.count !== y.count || x.freed !== y.freed || x.kind !== y.kind || x.dentry !== y.dentry || x.mnt !== y.mnt
-      || x.pid !== y.pid || x.task !== y.task || x.opath !== y.opath || x.read !== y.read || x.write !== y.write) return false;
+      || x.pid !== y.pid || x.task !== y.task || x.entry !== y.entry || x.opath !== y.opath || x.read !== y.read || x.write !== y.write) return false;
   }
   for (let i = 0; i < a.dentries.length; i++) {
     const x = a.dentries[i]!;
@@ -283,7 +290,8 @@ export function sameKState(a: KState, b: KState): boolean {
     const x = a.mounts[i]!;
     const y = b.mounts[i]!;
     if (x.freed !== y.freed || x.mntns !== y.mntns || x.target !== y.target || x.dentry !== y.dentry
-      || x.detached !== y.detached || x.locked !== y.locked) return false;
+      || x.detached !== y.detached || x.locked !== y.locked || x.pid !== y.pid || x.task !== y.task
+      || x.entry !== y.entry) return false;
   }
   return true;
 }

@@ -39,12 +39,12 @@ export function reachableNs(s: SState): Uint8Array {
     if (h.mount >= 0) heldMounts[h.mount] = 1;
   }
   // a detached mount lives while a handle opened through it is open
-  for (let m = 0; m < s.mounts.length; m++) if (heldMounts[m] === 1) mark(s.mounts[m]!.ns);
+  for (let m = 0; m < s.mounts.length; m++) if (heldMounts[m] === 1) { mark(s.mounts[m]!.ns); mark(s.mounts[m]!.pidns); }
   while (stack.length > 0) {
     const n = s.ns[stack.pop()!]!;
     mark(n.owner);
     mark(n.parent);
-    if (n.kind === 'mnt') for (const m of n.mounts) mark(s.mounts[m]!.ns);
+    if (n.kind === 'mnt') for (const m of n.mounts) { mark(s.mounts[m]!.ns); mark(s.mounts[m]!.pidns); } // a link mount pins its task's pid ns
   }
   return alive;
 }

@@ -312,6 +312,8 @@ function resolve(s: SState, ci: number, path: string, follow: boolean): Found | 
     for (let i = list.length - 1; i >= 0; i--) {
       const m = s.mounts[list[i]!]!;
       if (m.target !== path) continue;
+      // a link mount is the magic link /proc/<task>/ns/<entry>: read or followed at each walk
+      if (m.task >= 0) return follow ? followLink(s, ci, m.task, m.entry) : F('link', { task: m.task, entry: m.entry, mount: list[i]! });
       return m.ns >= 0 ? F('ns', { ns: m.ns, mount: list[i]!, uid: m.uid, gid: m.gid, ownerTask: m.ownerTask, mode: m.mode, immutable: m.immutable }) : F('reg', { mount: list[i]! });
     }
     return F('reg');
@@ -336,10 +338,7 @@ function resolve(s: SState, ci: number, path: string, follow: boolean): Found | 
     // v3.8+: magic symlinks; following or reading one needs ptrace read access (EACCES)
     if (!listed) return 'ENOENT';
     if (!follow) return F('link', { task: ti, entry });
-    if (!mayInspect(s, ci, ti)) return 'EACCES';
-    const ns = nsOf(s, ti, entry);
-    if (ns < 0) return 'ENOENT';
-    return F('ns', { ns, mode: 0o444, immutable: s.profile.nsfs });
+    return followLink(s, ci, ti, entry);
   }
   // /proc/<pid>/fd: a 0500 directory of the task; each entry a magic link guarded by ptrace
   if (ci !== ti && dac(s, c, procOwner(t), 0o500, true, false, { search: true }) !== '') return 'EACCES';
@@ -349,10 +348,28 @@ function resolve(s: SState, ci: number, path: string, follow: boolean): Found | 
   if (!mayInspect(s, ci, ti)) return 'EACCES';
   const h = s.handles[hi]!;
   if (h.kind === 'ns') return F('ns', { ns: h.ns, mount: h.mount, uid: h.uid, gid: h.gid, ownerTask: h.ownerTask, mode: h.mode, immutable: h.immutable });
-  if (h.kind === 'link') return F('link', { task: h.task, entry: 'jumped', linkHandle: hi });
+  if (h.kind === 'link') return F('link', { task: h.task, entry: 'jumped', linkHandle: hi, mount: h.mount });
   if (h.kind === 'pidfd') return F('pidfd', { task: h.task, linkHandle: hi });
   if (h.kind === 'dir') return F('dir', { task: h.task });
   return F('reg', { mount: h.mount });
+}
+
+/**
+ * Following a v3.8+ magic link /proc/<task>/ns/<entry> (proc(5), namespaces(7)): EACCES once the
+ * task is gone (reachable through a link mount only) or without ptrace read access, ENOENT once
+ * the namespace is gone, else the namespace file.
+ */
+function followLink(s: SState, ci: number, ti: number, entry: string): Found | Errno {
+  if (s.tasks[ti]!.state === REAPED || !mayInspect(s, ci, ti)) return 'EACCES';
+  const ns = nsOf(s, ti, entry);
+  if (ns < 0) return 'ENOENT';
+  return F('ns', { ns, mode: 0o444, immutable: s.profile.nsfs });
+}
+
+/** The ns entry a link handle is, through O_PATH opens of /proc/<pid>/fd jumps; '' for a /proc/<pid>/fd link. */
+function linkEntry(s: SState, h: SHandle): string {
+  while (h.entry === 'jumped') h = s.handles[h.linkHandle]!;
+  return h.entry;
 }
 
 function install(s: SState, ti: number, name: string, h: SHandle): void {
@@ -431,7 +448,7 @@ function readlink(s: SState, ci: number, path: string): Outcome {
   const f = resolve(s, ci, path, false);
   if (typeof f === 'string') return E(f);
   if (f.kind !== 'link') return E('EINVAL');
-  if (!mayInspect(s, ci, f.task)) return E('EACCES');
+  if (s.tasks[f.task]!.state === REAPED || !mayInspect(s, ci, f.task)) return E('EACCES'); // a reaped task's link: through a link mount
   if (f.linkHandle >= 0) {
     const h = s.handles[f.linkHandle]!;
     // proc(5) /proc/<pid>/fd: the link text is the file's path; "type:[inode]" only for a file
@@ -500,34 +517,65 @@ function mayMount(s: SState, t: STask): boolean {
   return hasCap(s, t, s.ns[t.ns![S.mnt]!]!.owner, ADMIN);
 }
 
+/** The top mount on `target` in the caller's mount namespace: [its index in the list, its id], or [-1, -1]. */
+function topMount(s: SState, t: STask, target: string): [number, number] {
+  const list = s.ns[t.ns![S.mnt]!]!.mounts;
+  for (let i = list.length - 1; i >= 0; i--) if (s.mounts[list[i]!]!.target === target) return [i, list[i]!];
+  return [-1, -1];
+}
+
+/** mount(2) and umount(2) resolve the target first, following a link mount on top (its errors come before EPERM). */
+function targetWalk(s: SState, ci: number, m: number): Errno | '' {
+  if (m < 0 || s.mounts[m]!.task < 0) return '';
+  const f = followLink(s, ci, s.mounts[m]!.task, s.mounts[m]!.entry);
+  return typeof f === 'string' ? f : '';
+}
+
 function bind(s: SState, ci: number, source: string, target: string): Outcome {
   const t = s.tasks[ci]!;
+  const [, top] = topMount(s, t, target);
+  const te = targetWalk(s, ci, top);
+  if (te !== '') return E(te);
   if (!mayMount(s, t)) return E('EPERM');
   const f = resolve(s, ci, source, true);
   if (typeof f === 'string') return E(f);
-  if (f.kind === 'dir') return E('ENOTDIR');
-  // pidfd: EINVAL on 6.18; link: the kernel binds it (a known divergence: README "Limitations")
-  if (f.kind === 'pidfd' || f.kind === 'link') return E('EINVAL');
   const mntns = t.ns![S.mnt]!;
   // 6.18: binding one's own or an older mount namespace's file would make a loop (EINVAL)
   if (f.kind === 'ns' && s.profile.mntNsLoopCheck && s.ns[f.ns]!.kind === 'mnt' && mntns >= f.ns) return E('EINVAL');
-  s.mounts.push({ mntns, target, ns: f.kind === 'ns' ? f.ns : -1, uid: f.uid, gid: f.gid, ownerTask: f.ownerTask, mode: f.mode, immutable: f.immutable, detached: false, locked: false });
+  // onto a link mount: the followed target is a namespace file outside any mount namespace (ENOENT, observed 6.18)
+  if (top >= 0 && s.mounts[top]!.task >= 0) return E('ENOENT');
+  if (f.kind === 'dir') return E('ENOTDIR');
+  // pidfd: EINVAL on 6.18
+  if (f.kind === 'pidfd') return E('EINVAL');
+  if (f.kind === 'link') {
+    // 6.18 mounts an O_PATH|O_NOFOLLOW fd of /proc/<pid>/ns/<x> as that link (observed); a
+    // /proc/<pid>/fd link, and other profiles: EINVAL (unverified, out of scope: oracle/README.md)
+    const h = s.handles[f.linkHandle]!;
+    const entry = linkEntry(s, h);
+    if (entry === '' || !s.profile.linkMounts) return E('EINVAL');
+    s.mounts.push({ mntns, target, ns: -1, uid: 0, gid: 0, ownerTask: -1, mode: 0o777, immutable: false, detached: false, locked: false,
+      task: f.task, entry, pidns: h.pidns });
+    s.ns[mntns]!.mounts.push(s.mounts.length - 1);
+    return OK;
+  }
+  s.mounts.push({ mntns, target, ns: f.kind === 'ns' ? f.ns : -1, uid: f.uid, gid: f.gid, ownerTask: f.ownerTask, mode: f.mode, immutable: f.immutable, detached: false, locked: false,
+    task: -1, entry: '', pidns: -1 });
   s.ns[mntns]!.mounts.push(s.mounts.length - 1);
   return OK;
 }
 
 function umount(s: SState, ci: number, target: string): Outcome {
   const t = s.tasks[ci]!;
+  const [top, m] = topMount(s, t, target);
+  const te = targetWalk(s, ci, m); // umount(2) follows a symlink unless UMOUNT_NOFOLLOW
+  if (te !== '') return E(te);
   if (!mayMount(s, t)) return E('EPERM');
-  const list = s.ns[t.ns![S.mnt]!]!.mounts;
-  let top = -1;
-  for (let i = list.length - 1; i >= 0 && top < 0; i--) if (s.mounts[list[i]!]!.target === target) top = i;
   if (top < 0) return E('EINVAL');
-  const m = list[top]!;
+  if (s.mounts[m]!.task >= 0) return E('EINVAL'); // the followed link ends on a namespace file, not a mount point
   if (s.mounts[m]!.locked) return E('EINVAL'); // umount(2): EINVAL for a locked mount (mount_namespaces(7))
   const open = openHandles(s);
   for (let i = 0; i < s.handles.length; i++) if (open[i] === 1 && s.handles[i]!.mount === m) return E('EBUSY');
-  list.splice(top, 1);
+  s.ns[t.ns![S.mnt]!]!.mounts.splice(top, 1);
   s.mounts[m] = { ...s.mounts[m]!, detached: true };
   return OK;
 }

@@ -69,6 +69,11 @@ export interface SMount {
   immutable: boolean;
   detached: boolean;
   locked: boolean; // copied into a mount ns owned by another (less privileged) user ns: cannot be umounted
+  // a link mount (v6.18: a bind of an O_PATH|O_NOFOLLOW fd of /proc/<task>/ns/<entry>): the mount
+  // is that magic link, followed at each walk; it pins the task's pid namespace like the link fd
+  task: number; // -1 for any other mount
+  entry: string; // ''
+  pidns: number; // -1
 }
 
 export interface SState {
@@ -122,7 +127,7 @@ export function cloneSState(s: SState): SState {
   for (let i = 0; i < mounts.length; i++) {
     const m = s.mounts[i]!;
     mounts[i] = { mntns: m.mntns, target: m.target, ns: m.ns, uid: m.uid, gid: m.gid, ownerTask: m.ownerTask, mode: m.mode,
-      immutable: m.immutable, detached: m.detached, locked: m.locked };
+      immutable: m.immutable, detached: m.detached, locked: m.locked, task: m.task, entry: m.entry, pidns: m.pidns };
   }
   return { profile: s.profile, tasks, byName: s.byName, ns, handles, mounts };
 }
@@ -158,7 +163,7 @@ export function sameSState(a: SState, b: SState): boolean {
     const y = b.mounts[i]!;
     if (x.mntns !== y.mntns || x.target !== y.target || x.ns !== y.ns || x.uid !== y.uid || x.gid !== y.gid
       || x.ownerTask !== y.ownerTask || x.mode !== y.mode || x.immutable !== y.immutable || x.detached !== y.detached
-      || x.locked !== y.locked) return false;
+      || x.locked !== y.locked || x.task !== y.task || x.entry !== y.entry || x.pidns !== y.pidns) return false;
   }
   return true;
 }
