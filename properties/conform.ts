@@ -32,9 +32,9 @@ export const CONFORM_EXCLUDED_OPS: Readonly<Record<string, string>> = {
 
 /** Argument classes conform leaves out (oracle/README.md "Out of scope"), each replaced by a harmless query. */
 export const CONFORM_EXCLUDED_ARGS: Readonly<Record<string, string>> = {
-  'bind of a proc symlink': 'a bind whose source /proc/<task>/fd/<fd> is an O_PATH|O_NOFOLLOW fd of a /proc symlink ' +
-    'mounts the procfs magic link itself; every later walk through the mount re-follows it (the model mounts namespace ' +
-    'files and plain files only); replaced by a stat of the same path',
+  'bind of a /proc/<task>/fd link': 'a bind whose source /proc/<task>/fd/<fd> is an O_PATH|O_NOFOLLOW fd of a ' +
+    '/proc/<pid>/fd/<n> link mounts that procfs magic link itself (observed 6.18); the model mounts the links of ' +
+    '/proc/<pid>/ns/<x> only (link mounts) and answers EINVAL; replaced by a stat of the same path',
   'bind of another mount namespace': '6.18 mnt_ns_loop compares namespace ids, which come from per-CPU batches, so ' +
     'whether binding the file of another mount ns is EINVAL depends on the CPUs that created them; replaced by a stat',
   'reopen of a /proc/<task>/ns dir fd': 'opening /proc/<task>/fd/<fd> of a held /proc/<pid>/ns directory jumps to ' +
@@ -43,6 +43,13 @@ export const CONFORM_EXCLUDED_ARGS: Readonly<Record<string, string>> = {
   'reap of an orphan': 'the sandbox\'s init task is not the reaper of its pid namespace (the executor is), so a zombie ' +
     'whose parent exited cannot be reaped through the driver; replaced by a readdir of its /proc/<task>/ns',
 };
+
+/** The ns entry of link handle `h` through /proc/<pid>/fd jumps; '' for a link of /proc/<pid>/fd itself. */
+function linkEntry(s: SState, h: number): string {
+  let x = s.handles[h]!;
+  while (x.entry === 'jumped') x = s.handles[x.linkHandle]!;
+  return x.entry;
+}
 
 /** The op conform runs instead of `op` (see CONFORM_EXCLUDED_ARGS), judged on the spec state. */
 export function conformOp(op: Op, s: SState, spawnedBy: ReadonlyMap<string, string>): Op {
@@ -59,7 +66,8 @@ export function conformOp(op: Op, s: SState, spawnedBy: ReadonlyMap<string, stri
   if (m) {
     const t = s.byName.get(m[1]!);
     const h = t === undefined ? undefined : s.tasks[t]!.fds.get(m[2]!);
-    if (h !== undefined && s.handles[h]!.kind === (op.op === 'bind' ? 'link' : 'dir')) return stat;
+    if (h !== undefined && op.op === 'open' && s.handles[h]!.kind === 'dir') return stat;
+    if (h !== undefined && op.op === 'bind' && s.handles[h]!.kind === 'link' && linkEntry(s, h) === '') return stat;
   }
   if (op.op === 'open') return op;
   const caller = s.tasks[s.byName.get(op.task) ?? -1];
