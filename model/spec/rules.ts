@@ -676,8 +676,16 @@ export const RULES: readonly Rule[] = [
     witness: [{ op: 'bind', task: 'init', source: '/proc/init/ns', target: '@m' }],
   },
   {
-    id: 'bind.pidfd', op: 'bind', profiles: NSFS, when: 'the source is a pidfd (/proc/<task>/fd/<pidfd>, a pidfs file)', outcome: 'EINVAL', cite: 'fs/namespace.c do_loopback (observed 6.18: EINVAL; an O_PATH|O_NOFOLLOW ns link, by contrast, is bound: not modelled, README "Limitations")',
+    id: 'bind.pidfd', op: 'bind', profiles: NSFS, when: 'the source is a pidfd (/proc/<task>/fd/<pidfd>, a pidfs file)', outcome: 'EINVAL', cite: 'fs/namespace.c do_loopback (observed 6.18: EINVAL; an O_PATH|O_NOFOLLOW ns link, by contrast, is bound: bind.link)',
     witness: [{ op: 'pidfd', task: 'init', target: 'init', fd: 'p' }, { op: 'bind', task: 'init', source: '/proc/init/fd/p', target: '@m' }],
+  },
+  {
+    id: 'bind.link', op: 'bind', profiles: NSFS, when: 'the source is an O_PATH|O_NOFOLLOW fd of /proc/<task>/ns/<x>: a link mount, whose root is that magic link; every walk through it follows the link again (its task\'s current ns, ptrace-checked: EACCES; ENOENT for a zombie\'s gone ns, EACCES once reaped) and umount ends on the ns file (EINVAL); a bind of a /proc/<task>/fd link stays EINVAL in the model (out of scope)', outcome: 'ok', cite: 'fs/namespace.c do_loopback; fs/proc/namespaces.c proc_ns_get_link (observed 6.18: scenarios/kernel-bind-ns-link.json)',
+    witness: [spawn('a', 'init', ['net']), open('init', '/proc/a/ns/net', 'l', ['O_PATH', 'O_NOFOLLOW']), { op: 'bind', task: 'init', source: '/proc/init/fd/l', target: '@m' }],
+  },
+  {
+    id: 'bind.onto-link', op: 'bind', profiles: NSFS, when: 'the target\'s top mount is a link mount whose link follows: the target lands on an nsfs file on no mount of the namespace (after the source walk and mnt_ns_loop; the target walk\'s own errors come first, before EPERM)', outcome: 'ENOENT', cite: 'fs/namespace.c do_lock_mount "!is_mounted(path->mnt)" (observed 6.18)',
+    witness: [open('init', '/proc/init/ns/net', 'l', ['O_PATH', 'O_NOFOLLOW']), { op: 'bind', task: 'init', source: '/proc/init/fd/l', target: '@m' }, { op: 'bind', task: 'init', source: '/tmp/x', target: '@m' }],
   },
   {
     id: 'bind.mnt-loop', op: 'bind', profiles: MODERN, when: 'the mnt ns file of the caller\'s own (or an older) mount ns', outcome: 'EINVAL', cite: `fs/namespace.c mnt_ns_loop (3.9, in 3.8.y stable); ${C.obs5}`,
@@ -695,6 +703,10 @@ export const RULES: readonly Rule[] = [
   {
     id: 'umount.nothing', op: 'umount', profiles: ALL, when: 'nothing is mounted on the target in the caller\'s mount ns', outcome: 'EINVAL', cite: C.umount,
     witness: [{ op: 'umount', task: 'init', target: '@m' }],
+  },
+  {
+    id: 'umount.link', op: 'umount', profiles: NSFS, when: 'the top mount is a link mount: the walk follows its link (its errors, before EPERM) and ends on an nsfs file, no mount point', outcome: 'EINVAL', cite: 'fs/namespace.c ksys_umount (LOOKUP_FOLLOW) / can_umount path_mounted (observed 6.18)',
+    witness: [open('init', '/proc/init/ns/uts', 'l', ['O_PATH', 'O_NOFOLLOW']), { op: 'bind', task: 'init', source: '/proc/init/fd/l', target: '@m' }, { op: 'umount', task: 'init', target: '@m' }],
   },
   {
     id: 'umount.busy', op: 'umount', profiles: SETNS, when: 'a file opened through the mount (O_PATH too) is still open', outcome: 'EBUSY', cite: C.umount,
