@@ -66,6 +66,7 @@ function nsHolders(s: KState): Uint8Array {
       if (f.pid >= 0) hold(level, work, s.pids[f.pid]?.ns ?? -1, 2);
       const m = f.mnt >= 0 ? s.mounts[f.mnt] : undefined;
       if (m && m.dentry >= 0) holdViaDentry(s, level, work, m.dentry, 2); // a file opened through a mount holds it
+      if (m && m.pid >= 0) hold(level, work, s.pids[m.pid]?.ns ?? -1, 2); // a link mount holds its task's pid
     }
   }
   if (s.dcache.size > 0) for (const d of s.dcache.values()) if (s.dentries[d] && !s.dentries[d]!.freed) holdViaDentry(s, level, work, d, 1);
@@ -76,7 +77,13 @@ function nsHolders(s: KState): Uint8Array {
     const l = level[id]! > 2 ? 2 : level[id]!;
     hold(level, work, n.owner, l);
     hold(level, work, n.parent, l);
-    if (n.kind === 'mnt') for (const m of n.mounts) { const mm = s.mounts[m]; if (mm && mm.dentry >= 0) holdViaDentry(s, level, work, mm.dentry, l); }
+    if (n.kind === 'mnt') {
+      for (const m of n.mounts) {
+        const mm = s.mounts[m];
+        if (mm && mm.dentry >= 0) holdViaDentry(s, level, work, mm.dentry, l);
+        if (mm && mm.pid >= 0) hold(level, work, s.pids[mm.pid]?.ns ?? -1, l); // a link mount: its pid's ns
+      }
+    }
   }
   return level;
 }
