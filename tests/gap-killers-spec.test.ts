@@ -182,15 +182,29 @@ const CASES: Record<string, Case> = {
       { op: 'readdir', task: 'init', path: '/proc/init/fd/d' },
     ],
   },
-  // fs/namespace.c do_loopback of an O_PATH fd of a /proc ns symlink: spec and simulation must
-  // agree; the outcome is not pinned (the model answers EINVAL, which 6.18 may not: see the
-  // report that came with this file)
+  // fs/namespace.c do_loopback of an O_PATH fd of a /proc ns symlink: 6.18 mounts the link
+  // itself (a link mount, observed: scenarios/kernel-bind-ns-link.json)
   'binding an O_PATH link through /proc/<pid>/fd: spec and simulation agree': {
-    profile: 'v6.18', last: null,
+    profile: 'v6.18', last: 'ok',
     ops: [
       { op: 'spawn', task: 'a', parent: 'init', newns: ['net'] },
       { op: 'open', task: 'init', path: '/proc/a/ns/net', fd: 'l', flags: ['O_PATH', 'O_NOFOLLOW'] },
       { op: 'bind', task: 'init', source: '/proc/init/fd/l', target: '@m' },
+    ],
+  },
+  // a link mount's proc inode holds its task's struct pid (proc_pid_make_inode), so its pid ns
+  // lives while the mount does, also after the task is reaped; copy_mnt_ns copies link mounts
+  // (observed 6.18: this trace replays on the kernel with the same outcomes)
+  'a link mount pins its reaped task\'s pid ns, in a copied mount ns too': {
+    profile: 'v6.18', last: 'ok true',
+    ops: [
+      { op: 'spawn', task: 'c', parent: 'init', newns: ['pid'] }, { op: 'nsid', task: 'init', path: '/proc/c/ns/pid', as: 'P' },
+      { op: 'open', task: 'init', path: '/proc/c/ns/pid', fd: 'l', flags: ['O_PATH', 'O_NOFOLLOW'] },
+      { op: 'bind', task: 'init', source: '/proc/init/fd/l', target: '@m' }, { op: 'close', task: 'init', fd: 'l' },
+      { op: 'exit', task: 'c' }, { op: 'reap', task: 'c' },
+      { op: 'spawn', task: 'd', parent: 'init', newns: ['mnt'] }, { op: 'unshare', task: 'init', newns: ['mnt'] },
+      { op: 'exit', task: 'd' }, { op: 'reap', task: 'd' },
+      { op: 'alive', ns: 'P' },
     ],
   },
   // fcntl(F_DUPFD) gives a new descriptor: the one the name bound before stays open (hidden),
