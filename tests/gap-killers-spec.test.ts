@@ -192,6 +192,59 @@ const CASES: Record<string, Case> = {
       { op: 'bind', task: 'init', source: '/proc/init/fd/l', target: '@m' },
     ],
   },
+  // init's own link (task 0) is a link mount like any other: open follows it (fs/proc/namespaces.c
+  // proc_ns_get_link), and umount walks it first: a caller without ptrace access gets EACCES, not EPERM
+  'a link mount of init\'s own ns link: open follows it, umount walks it before may_mount': {
+    profile: 'v6.18', last: 'EACCES', at: { 1: 'ok', 3: 'ok ns N' },
+    ops: [
+      { op: 'open', task: 'init', path: '/proc/init/ns/net', fd: 'l', flags: ['O_PATH', 'O_NOFOLLOW'] },
+      { op: 'bind', task: 'init', source: '/proc/init/fd/l', target: '@m' },
+      { op: 'nsid', task: 'init', path: '/proc/init/ns/net', as: 'N' },
+      { op: 'open', task: 'init', path: '@m', fd: 'f' },
+      { op: 'spawn', task: 'a', parent: 'init' }, { op: 'cred', task: 'a', uid: 1000 },
+      { op: 'umount', task: 'a', target: '@m' },
+    ],
+  },
+  // an O_PATH open of /proc/<pid>/fd/<l> jumps to the link l itself (proc_fd_link); binding the
+  // jumped fd mounts that ns link (observed 6.18: readlink of the target is the net link)
+  'a link reached through an O_PATH jump is bound as its ns link': {
+    profile: 'v6.18', last: 'ok ns N', at: { 2: 'ok' },
+    ops: [
+      { op: 'open', task: 'init', path: '/proc/init/ns/net', fd: 'l', flags: ['O_PATH', 'O_NOFOLLOW'] },
+      { op: 'open', task: 'init', path: '/proc/init/fd/l', fd: 'j', flags: ['O_PATH'] },
+      { op: 'bind', task: 'init', source: '/proc/init/fd/j', target: '@m' },
+      { op: 'nsid', task: 'init', path: '/proc/init/ns/net', as: 'N' },
+      { op: 'open', task: 'init', path: '@m', fd: 'f' },
+    ],
+  },
+  // fs/namespace.c do_lock_mount: a bind onto a live link mount is ENOENT (observed 6.18), and the
+  // source walk's reference to the namespace file is put (refcount-exact checks it)
+  'a namespace file bound onto a link mount: ENOENT, nothing leaked': {
+    profile: 'v6.18', last: 'ok', at: { 2: 'ENOENT' },
+    ops: [
+      { op: 'open', task: 'init', path: '/proc/init/ns/net', fd: 'l', flags: ['O_PATH', 'O_NOFOLLOW'] },
+      { op: 'bind', task: 'init', source: '/proc/init/fd/l', target: '@m' },
+      { op: 'bind', task: 'init', source: '/proc/init/ns/net', target: '@m' },
+      { op: 'close', task: 'init', fd: 'l' },
+    ],
+  },
+  // out of the model's scope, kept EINVAL (oracle/README.md "Out of scope"): a bind of an O_PATH
+  // fd of a /proc/<pid>/fd link, and link mounts on v3.8 (unverified there)
+  'a bind of an O_PATH fd of a /proc/<pid>/fd link stays EINVAL': {
+    profile: 'v6.18', last: 'EINVAL',
+    ops: [
+      { op: 'open', task: 'init', path: '/tmp/x', fd: 'x' },
+      { op: 'open', task: 'init', path: '/proc/init/fd/x', fd: 'l', flags: ['O_PATH', 'O_NOFOLLOW'] },
+      { op: 'bind', task: 'init', source: '/proc/init/fd/l', target: '@m' },
+    ],
+  },
+  'v3.8: a bind of an O_PATH ns link stays EINVAL': {
+    profile: 'v3.8', last: 'EINVAL',
+    ops: [
+      { op: 'open', task: 'init', path: '/proc/init/ns/net', fd: 'l', flags: ['O_PATH', 'O_NOFOLLOW'] },
+      { op: 'bind', task: 'init', source: '/proc/init/fd/l', target: '@m' },
+    ],
+  },
   // a link mount's proc inode holds its task's struct pid (proc_pid_make_inode), so its pid ns
   // lives while the mount does, also after the task is reaped; copy_mnt_ns copies link mounts
   // (observed 6.18: this trace replays on the kernel with the same outcomes)

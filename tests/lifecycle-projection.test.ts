@@ -402,6 +402,31 @@ describe('LifecycleTracker.stutter (a search step that changed nothing)', () => 
   });
 });
 
+describe('link mounts through the tracker', () => {
+  // a link mount (v6.18) holds its task's struct pid: the pid ns lives on after the task is
+  // reaped, through a mount namespace that holds the mount (here the original one, then a copy)
+  it('a link mount holds its reaped task\'s pid ns: no disagreement, and the ns is held to the end', () => {
+    const p = PROFILES['v6.18'];
+    const ops: Op[] = [
+      { op: 'spawn', task: 'c', parent: 'init', newns: ['pid'] },
+      { op: 'open', task: 'init', path: '/proc/c/ns/pid', fd: 'l', flags: ['O_PATH', 'O_NOFOLLOW'] },
+      { op: 'bind', task: 'init', source: '/proc/init/fd/l', target: '@m' }, { op: 'close', task: 'init', fd: 'l' },
+      { op: 'exit', task: 'c' }, { op: 'reap', task: 'c' },
+      { op: 'spawn', task: 'd', parent: 'init', newns: ['mnt'] }, { op: 'unshare', task: 'init', newns: ['mnt'] },
+      { op: 'exit', task: 'd' }, { op: 'reap', task: 'd' },
+    ];
+    const t = new LifecycleTracker(p);
+    const c = new Checker(p);
+    t.start(c);
+    for (const op of ops) {
+      const r = c.apply(op);
+      expect(r.violation, op.op).toBeNull();
+      t.step(c, op, r);
+    }
+    expect(t.disagreements).toEqual([]);
+  });
+});
+
 describe('the seeded-bug catalog through the tracker', () => {
   it('the three seeded refcount bugs that free or leak an object mid-trace are disagreements naming "invalid"', () => {
     const p = PROFILES['v6.18'];
