@@ -113,20 +113,13 @@ const CASES: Record<string, Case> = {
   },
   // fs/pidfs.c: a pidfd reopened through /proc/<pid>/fd is a pidfd again (observed on 6.18);
   // pidfs_file_operations has no llseek (fs/read_write.c vfs_llseek: no FMODE_LSEEK → ESPIPE)
-  'lseek on a pidfd reopened through /proc/<pid>/fd': {
-    profile: 'v6.18', last: 'ESPIPE',
+  // and no ->read (vfs_read: no FMODE_CAN_READ → EINVAL)
+  'lseek and read on a pidfd reopened through /proc/<pid>/fd': {
+    profile: 'v6.18', last: 'EINVAL', at: { 2: 'ESPIPE' },
     ops: [
       { op: 'pidfd', task: 'init', target: 'init', fd: 'p' },
       { op: 'open', task: 'init', path: '/proc/init/fd/p', fd: 'q' },
       { op: 'lseek', task: 'init', fd: 'q' },
-    ],
-  },
-  // fs/read_write.c vfs_read: the reopened pidfd has no ->read (no FMODE_CAN_READ) → EINVAL
-  'read on a pidfd reopened through /proc/<pid>/fd': {
-    profile: 'v6.18', last: 'EINVAL',
-    ops: [
-      { op: 'pidfd', task: 'init', target: 'init', fd: 'p' },
-      { op: 'open', task: 'init', path: '/proc/init/fd/p', fd: 'q' },
       { op: 'read', task: 'init', fd: 'q' },
     ],
   },

@@ -259,11 +259,7 @@ const GAPS: Record<string, [keyof typeof PROFILES, Op[]]> = {
     { op: 'readdir', task: 'init', path: '/proc/init/fd/d' },
     { op: 'close', task: 'init', fd: 'd' },
     { op: 'stat', task: 'init', path: '/proc/init/ns' }]],
-  'a pidfd reopened through /proc/<t>/fd is a pidfd': ['v6.18', [
-    { op: 'pidfd', task: 'init', target: 'init', fd: 'p' },
-    { op: 'open', task: 'init', path: '/proc/init/fd/p', fd: 'q' },
-    { op: 'lseek', task: 'init', fd: 'q' },
-    { op: 'read', task: 'init', fd: 'q' }]],
+  // a pidfd reopened through /proc/<t>/fd: tests/gap-killers-kernel.test.ts (the same trace, with its outcomes)
   'the ptrace check on /proc/<t>/fd links': ['v6.18', [
     { op: 'spawn', task: 't1', parent: 'init' },
     { op: 'cred', task: 't1', uid: 1000, dumpable: true },
