@@ -80,7 +80,11 @@ export function expand(
   for (const op of ops) {
     const c = node.c.clone();
     const r = c.apply(op);
-    if (ctx.tracker && !r.violation) ctx.tracker.transition(node.c.sim, c.sim, op, r);
+    if (ctx.tracker && !r.violation) {
+      // a simulation left as it was moves no object (the projection is a function of it)
+      if (c.simUnchanged && ctx.tracker.steps > 0) ctx.tracker.stutter();
+      else ctx.tracker.transition(node.c.sim, c.sim, op, r);
+    }
     if (r.violation) {
       if (!r.violation.masked) {
         const v = r.violation;
