@@ -210,7 +210,7 @@ describe('unchanged-state shortcut', () => {
               unchanged++;
               const a = project(c.sim);
               if (bad.length > 0 || a.length !== b.length || a.some((x, l) => x.length !== b[l]!.length || x.some((v, i) => v !== b[l]![i]))) {
-                expect.fail(`${p.name}: ${JSON.stringify(op)} left the simulation unchanged, but its lifecycle projection changed`);
+                expect.fail(`${p.name}: ${JSON.stringify(op)} left the simulation unchanged, but the tracker saw an object move`);
               }
             }
             if (d === 0 && !c.simUnchanged) next.push({ c, names: bindNames(n.names, op, r.spec) });
