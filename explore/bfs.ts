@@ -37,6 +37,10 @@ export class SearchCtx {
    * caller reads the encoder's full key: --exact).
    */
   skipUnchanged = true;
+  /** The set of one chunk's successors (expandChunk), kept for the next chunk. */
+  chunkSet: FingerprintSet | null = null;
+  /** The fingerprint buffer of one chunk's new successors (expandChunk), kept for the next chunk. */
+  chunkFps = new Uint32Array(1 << 12);
   /** Lifecycle coverage of every transition, when asked for (model/lifecycle). */
   tracker: LifecycleTracker | null = null;
 
@@ -169,8 +173,10 @@ export interface ChunkResult {
  * one-thread search.
  */
 export function expandChunk(ctx: SearchCtx, rebuild: Rebuilder, paths: Op[][], visited: { has(hi: number, lo: number): boolean }, last: boolean): ChunkResult {
-  const local = new FingerprintSet(1 << 10); // this chunk's successors
-  const fps: number[] = [];
+  const local = ctx.chunkSet ??= new FingerprintSet(1 << 10); // this chunk's successors (one set per thread, emptied per chunk)
+  local.clear();
+  let fps = ctx.chunkFps; // (hi, lo) pairs of the new successors, in a buffer kept for the next chunk
+  let n = 0;
   const out: Op[][] = [];
   const violations: FoundViolation[] = [];
   const seenKeys = new Set<string>();
@@ -181,7 +187,13 @@ export function expandChunk(ctx: SearchCtx, rebuild: Rebuilder, paths: Op[][], v
       const hi = ctx.fp[0]!;
       const lo = ctx.fp[1]!;
       if (visited.has(hi, lo) || !local.add(hi, lo)) return;
-      fps.push(hi, lo);
+      if (n + 2 > fps.length) {
+        const grown = new Uint32Array(fps.length * 2);
+        grown.set(fps);
+        fps = ctx.chunkFps = grown;
+      }
+      fps[n++] = hi;
+      fps[n++] = lo;
       if (!last) out.push([...path, op]);
     }, (key, property, detail, ops) => {
       if (seenKeys.has(key)) return;
@@ -189,5 +201,5 @@ export function expandChunk(ctx: SearchCtx, rebuild: Rebuilder, paths: Op[][], v
       violations.push({ key, property, detail, ops });
     });
   }
-  return { fps: Uint32Array.from(fps), paths: out, violations, transitions };
+  return { fps: fps.slice(0, n), paths: out, violations, transitions };
 }

@@ -82,6 +82,12 @@ export class FingerprintSet {
     }
   }
 
+  /** Empties the set and keeps its table (a set used again and again allocates nothing). */
+  clear(): void {
+    this.table.fill(0);
+    this.size = 0;
+  }
+
   get bytes(): number {
     return this.table.byteLength;
   }

@@ -289,12 +289,15 @@ async function exploreParallel(profile: Profile, opts: ExploreOptions, nWorkers:
       const size = Math.max(1, Math.min(32, Math.ceil(frontier.length / (nWorkers * 8))));
       const chunks: Op[][][] = [];
       for (let i = 0; i < frontier.length; i += size) chunks.push(frontier.slice(i, i + size));
+      const sizes = chunks.map((c) => c.length);
+      const levelSize = frontier.length;
+      frontier = []; // the chunks hold the level now, and the pool lets each go once it is expanded
       const next: Op[][] = [];
       const last = depth === run.depthBound - 1;
       let found = 0;
       let done = 0;
       await pool.level(chunks, () => fps.table, (r: ChunkResult, k: number) => {
-        done += chunks[k]!.length;
+        done += sizes[k]!;
         run.transitions += r.transitions;
         for (const v of r.violations) run.violation(v);
         for (const w of (r as ChunkResult & { warnings?: string[] }).warnings ?? []) if (!keyWarnings.includes(w)) keyWarnings.push(w);
@@ -304,7 +307,7 @@ async function exploreParallel(profile: Profile, opts: ExploreOptions, nWorkers:
           if (!last) next.push(r.paths[j]!);
           if (!run.added(depth + 1)) stop = true;
         }
-        run.progress(depth, done, frontier.length, found);
+        run.progress(depth, done, levelSize, found);
         return !stop;
       }, last, (chunk) => expandChunk(ctx, rebuild, chunk, FingerprintSet.view(fps.table), last));
       if (found === 0) { fixpoint = !stop; break; }
@@ -326,6 +329,9 @@ interface Pool {
     here: (chunk: Op[][]) => ChunkResult): Promise<void>;
   close(): Promise<void>;
 }
+
+/** What a chunk's slot holds once the chunk was sent or expanded. */
+const GONE: Op[][] = [];
 
 /** Chunks a worker thread holds at once: one to expand, one queued, so it never waits for this thread. */
 const IN_FLIGHT = 2;
@@ -378,6 +384,7 @@ function startPool(n: number, setup: WorkerSetup): Pool {
           const id = nextChunk++;
           busy++;
           w.postMessage({ type: 'chunk', id, nodes: chunks[id], table: table(), last });
+          chunks[id] = GONE; // sent (copied): let it go, as levelHere does (a level's paths are most of the heap)
         };
         const mergeReady = (): void => {
           while (!stopped && merged < chunks.length && results[merged]) {
@@ -399,6 +406,7 @@ function startPool(n: number, setup: WorkerSetup): Pool {
           const id = nextChunk++;
           try {
             results[id] = here(chunks[id]!);
+            chunks[id] = GONE;
           } catch (e) {
             hereBusy = false;
             fail(e);

@@ -169,6 +169,13 @@ describe('fingerprint set', () => {
     expect(s.has(12345, 99999)).toBe(false);
     expect(s.size).toBe(10_000);
     expect(s.bytes / s.size).toBeLessThanOrEqual(16);
+    // emptied for reuse (a chunk's set in the parallel search): nothing in it, the table kept
+    const bytes = s.bytes;
+    s.clear();
+    expect(s.size).toBe(0);
+    expect(s.has(3 * 2654435761, 3)).toBe(false);
+    expect(s.add(3 * 2654435761, 3)).toBe(true);
+    expect(s.bytes).toBe(bytes);
   });
 
   it('reports the collision probability as TLC does (n^2 / 2^65)', () => {
