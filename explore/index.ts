@@ -338,9 +338,9 @@ const IN_FLIGHT = 2;
 
 /**
  * n - 1 worker threads: the main thread is the n-th worker (it is warm, they start cold). The
- * pool is usable at once: a worker takes chunks from the moment it has booted (loading and
- * compiling the model takes it about a second, as long as the whole level may take this
- * thread), so no level waits for a boot.
+ * pool is usable at once: a worker takes chunks once its 'ready' reaches this thread, between
+ * this thread's own chunks (loading and compiling the model takes it about a second, as long
+ * as the whole level may take this thread), so no level waits for a boot.
  */
 function startPool(n: number, setup: WorkerSetup): Pool {
   const url = new URL('./worker-shim.mjs', import.meta.url);
