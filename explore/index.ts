@@ -14,6 +14,7 @@ import { expand, expandChunk, Rebuilder, SearchCtx } from './bfs.ts';
 import type { ChunkResult, FoundViolation, WorkerSetup } from './bfs.ts';
 import { collisionProbability, FingerprintSet } from './fingerprint.ts';
 import { keyWarnings } from './key.ts';
+import { workerBundle } from './worker-bundle.ts';
 
 export interface Progress {
   /** The level being expanded (its states are at this depth). */
@@ -35,6 +36,8 @@ export interface ExploreOptions {
   workers?: number;
   /** With workers: levels with fewer nodes than this per worker run in the main thread (default 128). */
   localLevel?: number;
+  /** With workers: what a worker thread loads, the in-memory bundle (default) or the TypeScript sources through tsx. */
+  workerCode?: 'bundle' | 'tsx';
   exact?: boolean;
   bounds?: Partial<Bounds>;
   ignore?: ReadonlySet<string>;
@@ -273,7 +276,7 @@ async function exploreParallel(profile: Profile, opts: ExploreOptions, nWorkers:
   fps.add(ctx.fp[0]!, ctx.fp[1]!);
   // The workers boot (module loading, compilation) while this thread expands the first levels,
   // which are too small to share anyway, and then its share of the next ones.
-  const pool = startPool(nWorkers, setup);
+  const pool = startPool(nWorkers, setup, opts.workerCode === 'tsx' ? null : (await workerBundle()).url);
   const rebuild = new Rebuilder(root);
   let frontier: Op[][] = [[]];
   let depth = 0;
@@ -342,9 +345,11 @@ const IN_FLIGHT = 2;
  * this thread's own chunks (loading and compiling the model takes it about a second, as long
  * as the whole level may take this thread), so no level waits for a boot.
  */
-function startPool(n: number, setup: WorkerSetup): Pool {
-  const url = new URL('./worker-shim.mjs', import.meta.url);
-  const ws = Array.from({ length: n - 1 }, () => new Worker(url));
+function startPool(n: number, setup: WorkerSetup, bundle: URL | null): Pool {
+  // the bundled worker needs no loader: it does not inherit tsx's --import (V8 flags are the process's anyway)
+  const ws = Array.from({ length: n - 1 }, () => (bundle
+    ? new Worker(bundle, { execArgv: [] })
+    : new Worker(new URL('./worker-shim.mjs', import.meta.url))));
   const ready: Worker[] = [];
   let bootError: unknown = null;
   /** The running level's hooks: take on a worker that just booted; fail on a boot error. */

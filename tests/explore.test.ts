@@ -17,6 +17,7 @@ import { check } from '../properties/random.ts';
 import { counterexampleTrace } from '../properties/counterexample.ts';
 import { replayModel } from '../properties/replay.ts';
 import { explore, exploreBounds, exploreSync } from '../explore/index.ts';
+import { workerBundle } from '../explore/worker-bundle.ts';
 import { activate } from '../model/mutants/index.ts';
 import { collisionProbability, FingerprintSet } from '../explore/fingerprint.ts';
 import { KeyEncoder } from '../explore/key.ts';
@@ -85,15 +86,22 @@ describe('explore', () => {
   it('gives the same states, counts and shortest traces with 2 workers as with 1', async () => {
     const bounds: Partial<Bounds> = { ...TINY, ops: ['spawn', 'cred', 'nsid', 'open', 'close'] };
     const one = await explore(v30, { depth: 3, bounds });
-    // localLevel 0: every level goes to the workers; 8: the first levels run in the main thread
-    for (const localLevel of [0, 8]) {
-      const two = await explore(v30, { depth: 3, bounds, workers: 2, localLevel });
+    // localLevel 0: every level goes to the workers; 8: the first levels run in the main thread;
+    // the workers run the bundled code, and the TypeScript sources through tsx (the fallback)
+    for (const [localLevel, workerCode] of [[0, 'bundle'], [8, 'bundle'], [0, 'tsx']] as const) {
+      const two = await explore(v30, { depth: 3, bounds, workers: 2, localLevel, workerCode });
       expect(two.distinctStates).toBe(one.distinctStates);
       expect(two.statesPerDepth).toEqual(one.statesPerDepth);
       expect(two.transitions).toBe(one.transitions);
       expect(two.violations).toEqual(one.violations);
     }
   }, 30_000);
+
+  it('bundles the worker code (the fast boot the pool uses; the tsx shim is only a fallback)', async () => {
+    const b = await workerBundle();
+    expect(b.error).toBe('');
+    expect(b.url?.protocol).toBe('data:');
+  });
 
   it('stops at --max-states with partial statistics (complete: false)', () => {
     const r = exploreSync(v618, { depth: 3, maxStates: 50 });
