@@ -49,6 +49,14 @@ console.log('');
 console.log(`speed-up in transitions/s: explore 1 worker / naive = ${(tps(one) / tps(naive)).toFixed(2)}x, `
   + `2 workers / 1 worker = ${(tps(two) / tps(one)).toFixed(2)}x; same states with 2 workers: ${two.distinctStates === one.distinctStates && JSON.stringify(two.statesPerDepth) === JSON.stringify(one.statesPerDepth)}`);
 console.log(`bytes per stored state: ${one.bytesPerState.toFixed(1)} (fingerprints) vs ${naiveBytes.toFixed(0)} (naive JSON keys)`);
+// What the machine allows 2 workers: the same search needs at least the CPU time one worker
+// spent (V8's GC and compiler threads included), and this machine has cpus().length cores.
+const cores = cpus().length;
+const busy = oneCpu / one.ms;
+console.log(`cores busy during the 1-worker search: ${busy.toFixed(2)} (CPU ${(oneCpu / 1000).toFixed(2)} s over ${(one.ms / 1000).toFixed(2)} s), `
+  + `so no number of workers can beat ${(cores / busy).toFixed(2)}x on these ${cores} cores; `
+  + `the 2-worker run spent ${((twoCpu - oneCpu) / 1000).toFixed(2)} CPU s more (a second isolate boots, compiles the model again and runs cold code), `
+  + `which bounds it to ${((cores * one.ms) / twoCpu).toFixed(2)}x`);
 
 // where one transition's time goes, on states of the first two levels
 const ctx = new SearchCtx(profile, bounds, new Set(), true);
