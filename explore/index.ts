@@ -342,8 +342,9 @@ const IN_FLIGHT = 2;
 /**
  * n - 1 worker threads: the main thread is the n-th worker (it is warm, they start cold). The
  * pool is usable at once: a worker takes chunks once its 'ready' reaches this thread, between
- * this thread's own chunks (loading and compiling the model takes it about a second, as long
- * as the whole level may take this thread), so no level waits for a boot.
+ * this thread's own chunks (it boots in about 30 ms from the bundle, but compiling the model's
+ * hot code takes it most of a second, as long as a whole level may take this thread), so no
+ * level waits for a boot.
  */
 function startPool(n: number, setup: WorkerSetup, bundle: URL | null): Pool {
   // the bundled worker needs no loader: it does not inherit tsx's --import (V8 flags are the process's anyway)
