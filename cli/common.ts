@@ -20,7 +20,9 @@ export function intOpt(name: string, v: string | undefined, dflt: number, min = 
   if (v === undefined) return dflt;
   if (!/^-?\d+$/.test(v)) throw new UsageError(`--${name} must be an integer, got "${v}"`);
   const n = Number(v);
-  if (n < min || n > max) throw new UsageError(`--${name} must be between ${min} and ${max}, got ${n}`);
+  if (n < min || n > max) {
+    throw new UsageError(max === Number.MAX_SAFE_INTEGER ? `--${name} must be at least ${min}, got ${n}` : `--${name} must be between ${min} and ${max}, got ${n}`);
+  }
   return n;
 }
 

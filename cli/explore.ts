@@ -110,7 +110,7 @@ export async function runExplore(o: ExploreCliOptions): Promise<number> {
   if (o.maxNsNames !== undefined) bounds.maxNsNames = intOpt('max-ns-names', o.maxNsNames, 1, 0, 64);
   const depth = intOpt('depth', o.depth, cfg.depth ?? exploreDepth(profile), 0, 1000);
   const maxStates = o.maxStates !== undefined ? intOpt('max-states', o.maxStates, 0, 1) : cfg.maxStates;
-  const maxMemoryMb = o.maxMemory !== undefined ? intOpt('max-memory', o.maxMemory, 0, 16) : cfg.maxMemoryMb;
+  const maxMemoryMb = o.maxMemory !== undefined ? intOpt('max-memory (MB)', o.maxMemory, 0, 16) : cfg.maxMemoryMb;
   let workers = intOpt('workers', o.workers, cfg.workers ?? 1, 1, 64);
   const exact = o.exact ?? cfg.exact ?? false;
   const symmetry = o.symmetry === false ? false : (cfg.symmetry ?? true);

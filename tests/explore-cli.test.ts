@@ -94,6 +94,7 @@ describe('procns explore (CLI)', () => {
   it('rejects bad input with one line (exit 2)', async () => {
     await expect(run({ profile: 'v9' })).rejects.toThrow(UsageError);
     await expect(run({ depth: 'x' })).rejects.toThrow(/--depth must be an integer/);
+    await expect(run({ maxMemory: '1' })).rejects.toThrow(/--max-memory \(MB\) must be at least 16, got 1/);
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ bounds: { maxTask: 2 } }));
     await expect(run({ config: bad })).rejects.toThrow(/unknown bound "maxTask"/);
