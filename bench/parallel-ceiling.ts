@@ -2,8 +2,9 @@
 // one-thread explore in one process alone, then in two independent processes started together
 // (no shared thread, queue or visited set: the machine's own ceiling for two searches), then two
 // independent searches on two threads of one process (what sharing a process costs: one V8
-// platform, its compiler and GC threads), then one process with --workers 2. Each process is fresh and runs the search twice: "cold" is the first
-// run (what a user's `procns explore` gets), "warm" the second (compiled code).
+// platform, its compiler and GC threads), then one process with --workers 2. Each process is
+// fresh and runs the search twice: "cold" is the first run (what a user's `procns explore`
+// gets), "warm" the second (compiled code).
 // Run: npx tsx bench/parallel-ceiling.ts [--profile v6.18] [--depth D]
 import { spawn } from 'node:child_process';
 import { isMainThread, parentPort, Worker } from 'node:worker_threads';
@@ -30,9 +31,8 @@ if (!isMainThread) {
   parentPort!.postMessage({ cold: a.ms, warm: b.ms, transitions: b.transitions } satisfies Timing);
 } else if (process.argv.includes('--thread-pair')) {
   const thread = (): Promise<Timing> => new Promise((resolve, reject) => {
-    // a thread does not inherit this process's tsx hooks: it registers them, then loads this file
-    const code = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(import.meta.url)}); })`;
-    const w = new Worker(code, { eval: true, argv: process.argv.slice(2) });
+    // a thread does not inherit this process's tsx hooks: explore's shim registers them, then loads this file
+    const w = new Worker(new URL('../explore/worker-shim.mjs', import.meta.url), { workerData: { entry: import.meta.url }, argv: process.argv.slice(2) });
     w.once('message', (t: Timing) => { resolve(t); void w.terminate(); });
     w.once('error', reject);
   });
