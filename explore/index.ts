@@ -281,6 +281,7 @@ async function exploreParallel(profile: Profile, opts: ExploreOptions, nWorkers:
   let frontier: Op[][] = [[]];
   let depth = 0;
   let fixpoint = false;
+  let ok = false;
   try {
     for (; depth < run.depthBound && !run.stoppedBy && frontier.length < (opts.localLevel ?? SMALL_LEVEL) * nWorkers; depth++) {
       const next = levelHere(ctx, rebuild, run, frontier, depth, () => fps.add(ctx.fp[0]!, ctx.fp[1]!));
@@ -316,8 +317,9 @@ async function exploreParallel(profile: Profile, opts: ExploreOptions, nWorkers:
       if (found === 0) { fixpoint = !stop; break; }
       frontier = next;
     }
+    ok = true;
   } finally {
-    await pool.close();
+    await pool.close(ok);
   }
   run.progress(run.statesPerDepth.length - 1, 0, 0, 0, true);
   return run.result(opts, ctx.alphabet.bounds, fps.bytes, nWorkers, fixpoint);
@@ -330,7 +332,8 @@ interface Pool {
    */
   level(chunks: Op[][][], table: () => Uint32Array, merge: (r: ChunkResult, k: number) => boolean, last: boolean,
     here: (chunk: Op[][]) => ChunkResult): Promise<void>;
-  close(): Promise<void>;
+  /** Ends the search's use of the threads: kept for the next search when `ok`, ended otherwise. */
+  close(ok: boolean): Promise<void>;
 }
 
 /** What a chunk's slot holds once the chunk was sent or expanded. */
@@ -340,23 +343,52 @@ const GONE: Op[][] = [];
 const IN_FLIGHT = 2;
 
 /**
- * n - 1 worker threads: the main thread is the n-th worker (it is warm, they start cold). The
- * pool is usable at once: a worker takes chunks once its 'ready' reaches this thread, between
- * this thread's own chunks (it boots in about 30 ms from the bundle, but compiling the model's
- * hot code takes it most of a second, as long as a whole level may take this thread), so no
- * level waits for a boot.
+ * The worker threads of the last parallel search, kept for the next one in this process (a
+ * CLI run makes one; tests, benches and library users make many). A thread that was used
+ * already has the model's hot code compiled: booting one and compiling that code again costs
+ * it seconds of CPU, which on two cores comes out of the search (bench/RESULTS.md). Idle
+ * threads are unref()ed, so they never keep the process alive.
+ */
+let idle: { code: string; ws: Worker[] } | null = null;
+
+/** Ends the worker threads kept for the next parallel search (tests and benches call it to start cold or to exit tidily). */
+export async function closeExplorePool(): Promise<void> {
+  const ws = idle?.ws ?? [];
+  idle = null;
+  await Promise.all(ws.map((w) => w.terminate()));
+}
+
+/** n worker threads running `code` (a bundle URL or the tsx shim): the idle ones first, then new ones; which were booted already. */
+function takeWorkers(n: number, bundle: URL | null): { ws: Worker[]; warm: Set<Worker>; code: string } {
+  const code = bundle ? bundle.href : 'tsx';
+  const warm = new Set<Worker>();
+  const ws: Worker[] = [];
+  if (idle && idle.code === code) for (const w of idle.ws.splice(0, n)) { warm.add(w); ws.push(w); }
+  if (idle && (idle.code !== code || idle.ws.length === 0)) { for (const w of idle.ws) void w.terminate(); idle = null; }
+  // the bundled worker needs no loader: it does not inherit tsx's --import (V8 flags are the process's anyway)
+  while (ws.length < n) ws.push(bundle ? new Worker(bundle, { execArgv: [] }) : new Worker(new URL('./worker-shim.mjs', import.meta.url)));
+  for (const w of ws) w.ref();
+  return { ws, warm, code };
+}
+
+/**
+ * n - 1 worker threads: the main thread is the n-th worker (it is warm, new threads start cold).
+ * The pool is usable at once: a new worker takes chunks once its 'ready' reaches this thread,
+ * between this thread's own chunks (it boots in about 30 ms from the bundle, but compiling the
+ * model's hot code takes it most of a second, as long as a whole level may take this thread),
+ * so no level waits for a boot. A kept worker is set up for this search by the same 'init'
+ * message and takes chunks at once (a port delivers messages in order).
  */
 function startPool(n: number, setup: WorkerSetup, bundle: URL | null): Pool {
-  // the bundled worker needs no loader: it does not inherit tsx's --import (V8 flags are the process's anyway)
-  const ws = Array.from({ length: n - 1 }, () => (bundle
-    ? new Worker(bundle, { execArgv: [] })
-    : new Worker(new URL('./worker-shim.mjs', import.meta.url))));
+  const { ws, warm, code } = takeWorkers(n - 1, bundle);
   const ready: Worker[] = [];
   let bootError: unknown = null;
   /** The running level's hooks: take on a worker that just booted; fail on a boot error. */
   let joined: ((w: Worker) => void) | null = null;
   let failed: ((e: unknown) => void) | null = null;
   for (const w of ws) {
+    w.postMessage({ type: 'init', setup });
+    if (warm.has(w)) { ready.push(w); continue; }
     const onBootError = (e: unknown): void => {
       bootError ??= e;
       failed?.(e);
@@ -367,7 +399,6 @@ function startPool(n: number, setup: WorkerSetup, bundle: URL | null): Pool {
       ready.push(w);
       joined?.(w);
     });
-    w.postMessage({ type: 'init', setup });
   }
   return {
     level(chunks, table, merge, last, here) {
@@ -424,7 +455,8 @@ function startPool(n: number, setup: WorkerSetup, bundle: URL | null): Pool {
         const attach = (w: Worker): void => {
           attached.push(w);
           w.on('error', fail);
-          w.on('message', (m: ChunkResult & { id: number }) => {
+          w.on('message', (m: ChunkResult & { id: number; type: string }) => {
+            if (m.type !== 'result') return; // a kept worker's 'ready' for this search's 'init'
             busy--;
             results[m.id] = m;
             mergeReady();
@@ -439,8 +471,18 @@ function startPool(n: number, setup: WorkerSetup, bundle: URL | null): Pool {
         setImmediate(runHere);
       });
     },
-    async close() {
-      await Promise.all(ws.map((w) => w.terminate()));
+    async close(ok) {
+      // keep the threads that booted and finished cleanly; a failed search or a thread still booting ends
+      const keep = ok && !bootError ? ws.filter((w) => ready.includes(w)) : [];
+      for (const w of ws) { w.removeAllListeners('message'); w.removeAllListeners('error'); }
+      const drop = ws.filter((w) => !keep.includes(w));
+      for (const w of keep) w.unref();
+      if (keep.length > 0) {
+        const others = idle?.code === code ? idle.ws : [];
+        if (idle && idle.code !== code) for (const w of idle.ws) drop.push(w);
+        idle = { code, ws: [...others, ...keep] };
+      }
+      await Promise.all(drop.map((w) => w.terminate()));
     },
   };
 }

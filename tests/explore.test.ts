@@ -4,7 +4,7 @@
 // same violation; workers give the same counts and traces as one thread; keys and fingerprints.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { getProfile, PROFILES } from '../model/profiles.ts';
 import { parseTrace } from '../model/trace.ts';
 import { opOf } from '../properties/replay.ts';
@@ -16,7 +16,7 @@ import { violationKey } from '../properties/harness.ts';
 import { check } from '../properties/random.ts';
 import { counterexampleTrace } from '../properties/counterexample.ts';
 import { replayModel } from '../properties/replay.ts';
-import { explore, exploreBounds, exploreSync } from '../explore/index.ts';
+import { closeExplorePool, explore, exploreBounds, exploreSync } from '../explore/index.ts';
 import { workerBundle } from '../explore/worker-bundle.ts';
 import { activate } from '../model/mutants/index.ts';
 import { collisionProbability, FingerprintSet } from '../explore/fingerprint.ts';
@@ -41,6 +41,7 @@ let tinyRun: ReturnType<typeof exploreSync> | undefined;
 const tiny = () => (tinyRun ??= exploreSync(v30, { depth: 4, bounds: TINY }));
 
 describe('explore', () => {
+  afterAll(closeExplorePool); // the worker threads kept between searches
   it('agrees with brute force on v3.0 small bounds: same broken invariants, same minimal lengths', () => {
     const brute = naiveExplore(v30, TINY, 4, Infinity, false);
     const r = tiny();
@@ -94,6 +95,24 @@ describe('explore', () => {
       expect(two.statesPerDepth).toEqual(one.statesPerDepth);
       expect(two.transitions).toBe(one.transitions);
       expect(two.violations).toEqual(one.violations);
+    }
+  }, 30_000);
+
+  it('a kept worker thread carries nothing from one search into the next (profile, bounds, mutant)', async () => {
+    const setns = { ops: ['open', 'pidfd', 'setns', 'close', 'spawn'], maxTasks: 2, maxFds: 2, entries: ['net', 'user'] } as Partial<Bounds>;
+    const runs: [typeof v30, Partial<Bounds>, string | null][] = [
+      [v618, setns, 'setns-ebadf-for-other'], [v618, setns, null], [v30, TINY, null], [v618, setns, 'setns-ebadf-for-other']];
+    for (const [profile, bounds, mutant] of runs) {
+      activate(mutant);
+      try {
+        const one = exploreSync(profile, { depth: 3, bounds });
+        const two = await explore(profile, { depth: 3, bounds, workers: 2, localLevel: 0 });
+        expect([two.distinctStates, two.transitions, two.statesPerDepth]).toEqual([one.distinctStates, one.transitions, one.statesPerDepth]);
+        expect(two.violations).toEqual(one.violations);
+        if (mutant) expect(one.violations.map((v) => v.key)).toContain('ns-fd-only');
+      } finally {
+        activate(null);
+      }
     }
   }, 30_000);
 
