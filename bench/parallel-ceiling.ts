@@ -4,7 +4,7 @@
 // independent searches on two threads of one process (what sharing a process costs: one V8
 // platform, its compiler and GC threads), then one process with --workers 2. Each process is
 // fresh and runs the search twice: "cold" is the first run (what a user's `procns explore`
-// gets), "warm" the second (compiled code).
+// gets), "warm" the second (compiled code; with --workers 2 on the thread the first run kept).
 // Run: npx tsx bench/parallel-ceiling.ts [--profile v6.18] [--depth D]
 import { spawn } from 'node:child_process';
 import { isMainThread, parentPort, Worker } from 'node:worker_threads';
