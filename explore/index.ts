@@ -365,8 +365,13 @@ function takeWorkers(n: number, bundle: URL | null): { ws: Worker[]; warm: Set<W
   const ws: Worker[] = [];
   if (idle && idle.code === code) for (const w of idle.ws.splice(0, n)) { warm.add(w); ws.push(w); }
   if (idle && (idle.code !== code || idle.ws.length === 0)) { for (const w of idle.ws) void w.terminate(); idle = null; }
-  // the bundled worker needs no loader: it does not inherit tsx's --import (V8 flags are the process's anyway)
-  while (ws.length < n) ws.push(bundle ? new Worker(bundle, { execArgv: [] }) : new Worker(new URL('./worker-shim.mjs', import.meta.url)));
+  while (ws.length < n) {
+    // the bundled worker needs no loader: it does not inherit tsx's --import (V8 flags are the process's anyway)
+    const w = bundle ? new Worker(bundle, { execArgv: [] }) : new Worker(new URL('./worker-shim.mjs', import.meta.url));
+    // a thread that ends (terminated, or crashed while idle) is never handed out again
+    w.once('exit', () => { if (idle) idle.ws = idle.ws.filter((x) => x !== w); });
+    ws.push(w);
+  }
   for (const w of ws) w.ref();
   return { ws, warm, code };
 }
@@ -416,6 +421,8 @@ function startPool(n: number, setup: WorkerSetup, bundle: URL | null): Pool {
           stopped = true;
           reject(e);
         };
+        /** A thread that ends mid-level without an 'error' would leave its chunks unanswered. */
+        const exited = (code: number): void => fail(new Error(`explore: a worker thread exited (code ${code}) during a level`));
         const feed = (w: Worker): void => {
           if (stopped || nextChunk >= chunks.length) return;
           const id = nextChunk++;
@@ -434,7 +441,7 @@ function startPool(n: number, setup: WorkerSetup, bundle: URL | null): Pool {
           done = true;
           joined = null;
           failed = null;
-          for (const w of attached) { w.removeAllListeners('message'); w.removeAllListeners('error'); }
+          for (const w of attached) { w.removeAllListeners('message'); w.removeAllListeners('error'); w.off('exit', exited); }
           resolve();
         };
         // this thread: one chunk at a time, yielding in between so that results come in
@@ -455,6 +462,7 @@ function startPool(n: number, setup: WorkerSetup, bundle: URL | null): Pool {
         const attach = (w: Worker): void => {
           attached.push(w);
           w.on('error', fail);
+          w.on('exit', exited);
           w.on('message', (m: ChunkResult & { id: number; type: string }) => {
             if (m.type !== 'result') return; // a kept worker's 'ready' for this search's 'init'
             busy--;
