@@ -105,8 +105,8 @@ describe('explore', () => {
     for (const [profile, bounds, mutant] of runs) {
       activate(mutant);
       try {
-        const one = exploreSync(profile, { depth: 3, bounds });
-        const two = await explore(profile, { depth: 3, bounds, workers: 2, localLevel: 0 });
+        const one = exploreSync(profile, { depth: 2, bounds });
+        const two = await explore(profile, { depth: 2, bounds, workers: 2, localLevel: 0 });
         expect([two.distinctStates, two.transitions, two.statesPerDepth]).toEqual([one.distinctStates, one.transitions, one.statesPerDepth]);
         expect(two.violations).toEqual(one.violations);
         if (mutant) expect(one.violations.map((v) => v.key)).toContain('ns-fd-only');
