@@ -125,12 +125,20 @@ export class KeyEncoder {
   private qHead = 0;
   private qTail = 0;
   private taskLabel = new Int32Array(64);
+  /** Per key: sim task index → spec task index, and spec → sim (-1: the other level has no task of that name). */
+  private simSpec = new Int32Array(64);
+  private specSim = new Int32Array(64);
   private sim!: KState;
   private spec!: SState;
   private fdIndex = new Map<string, number>();
   /** Fields of each record kind that the encoding does not know (see extras), once known. */
   private ex: (string[] | undefined)[] = new Array(NKINDS).fill(undefined);
   private mountIndex = new Map<string, number>();
+  /** The one mount target of the state, when all its mounts share one (the default bounds), else null. */
+  private oneTarget: string | null = null;
+  private fdSig = new Uint32Array(8);
+  private fdIdx = new Int32Array(8);
+  private fdOrderBuf: string[] = [];
 
   /** symmetry=false keeps task, fd, nsid and mount names in their creation order. */
   constructor(readonly symmetry = true) {}
@@ -197,7 +205,11 @@ export class KeyEncoder {
     this.reset(K_HANDLE, spec.handles.length);
     this.reset(K_SMOUNT, spec.mounts.length);
     const nt = sim.tasks.length;
-    if (this.taskLabel.length < nt) this.taskLabel = new Int32Array(nt * 2);
+    if (this.taskLabel.length < nt) { this.taskLabel = new Int32Array(nt * 2); this.simSpec = new Int32Array(nt * 2); }
+    const ns = spec.tasks.length;
+    if (this.specSim.length < ns) this.specSim = new Int32Array(ns * 2);
+    for (let i = 0; i < nt; i++) this.simSpec[i] = spec.byName.get(sim.tasks[i]!.name) ?? -1;
+    for (let i = 0; i < ns; i++) this.specSim[i] = sim.taskByName.get(spec.tasks[i]!.name) ?? -1;
 
     // 1. canonical orders of the symmetric names
     const order = this.taskOrder();
@@ -230,8 +242,8 @@ export class KeyEncoder {
 
     // 5. the refinement's namespace bijection, and the creation order of mount namespaces
     this.bijection(c);
-    this.mntRanks(K_NS, (i) => sim.ns[i]!.kind === 'mnt');
-    this.mntRanks(K_SNS, (i) => spec.ns[i]!.kind === 'mnt');
+    this.mntRanks(K_NS);
+    this.mntRanks(K_SNS);
     if (this.n > this.buf.length) { // the key outgrew the buffer: its tail was dropped
       this.buf = new Int32Array(this.n * 2);
       this.encode(c, names);
@@ -265,8 +277,8 @@ export class KeyEncoder {
         const fl = sim.files[f]!;
         h = (h + fmix(mix(mix(fl.kind, fl.opath ? 1 : 0), fl.read ? 1 : 0))) | 0; // commutative
       }
-      const st = this.spec.byName.get(t.name);
-      if (st !== undefined) h = mix(mix(h, this.spec.tasks[st]!.fds.size), this.spec.tasks[st]!.hasMm ? 1 : 0);
+      const st = this.simSpec[i]!;
+      if (st >= 0) h = mix(mix(h, this.spec.tasks[st]!.fds.size), this.spec.tasks[st]!.hasMm ? 1 : 0);
       c0[i] = fmix(h);
     }
     const c1 = new Int32Array(nt);
@@ -286,7 +298,9 @@ export class KeyEncoder {
     if (!this.symmetry || fds.length <= 1) return fds;
     const sim = this.sim;
     const spec = this.spec;
-    const sig = new Array<number>(fds.length);
+    if (this.fdSig.length < fds.length) { this.fdSig = new Uint32Array(fds.length * 2); this.fdIdx = new Int32Array(fds.length * 2); }
+    const sig = this.fdSig;
+    const idx = this.fdIdx;
     for (let k = 0; k < fds.length; k++) {
       const name = fds[k]!;
       let h = k === fds.length - 1 ? 99 : 7;
@@ -295,21 +309,25 @@ export class KeyEncoder {
         if (f === undefined) { h = mix(h, -1); continue; }
         const fl = sim.files[f]!;
         h = mix(mix(mix(mix(h, fl.kind), fl.opath ? 1 : 0), fl.read ? 1 : 0), fl.write ? 1 : 0);
-        const st = spec.byName.get(sim.tasks[t]!.name);
-        const hd = st === undefined ? undefined : spec.tasks[st]!.fds.get(name);
+        const st = this.simSpec[t]!;
+        const hd = st < 0 ? undefined : spec.tasks[st]!.fds.get(name);
         h = mix(h, hd === undefined ? -1 : HANDLE_KIND[spec.handles[hd]!.kind]!);
       }
       sig[k] = fmix(h);
+      // insertion sort of the names by (signature, creation order): a handful of names
+      let j = k - 1;
+      while (j >= 0 && sig[idx[j]!]! > sig[k]!) { idx[j + 1] = idx[j]!; j--; }
+      idx[j + 1] = k;
     }
-    const idx = identity(fds.length).slice().sort((a, b) => (sig[a]! - sig[b]!) || (a - b));
-    const out = new Array<string>(idx.length);
-    for (let i = 0; i < idx.length; i++) out[i] = fds[idx[i]!]!;
+    const out = this.fdOrderBuf;
+    out.length = fds.length;
+    for (let i = 0; i < fds.length; i++) out[i] = fds[idx[i]!]!;
     return out;
   }
 
   /** Mount targets: by how many mounts sit on them (ties: their names' order). */
   private mountOrder(): void {
-    this.mountIndex.clear();
+    this.oneTarget = null;
     const sm = this.sim.mounts;
     const pm = this.spec.mounts;
     if (sm.length === 0 && pm.length === 0) return;
@@ -318,7 +336,8 @@ export class KeyEncoder {
     let one = true;
     for (let i = 0; i < sm.length && one; i++) one = sm[i]!.target === t0;
     for (let i = 0; i < pm.length && one; i++) one = pm[i]!.target === t0;
-    if (one) { this.mountIndex.set(t0, 0); return; }
+    if (one) { this.oneTarget = t0; return; }
+    this.mountIndex.clear();
     const targets = new Map<string, number>();
     for (const m of this.sim.mounts) targets.set(m.target, (targets.get(m.target) ?? 0) + (m.freed ? 1 : m.detached ? 10 : 100));
     for (const m of this.spec.mounts) targets.set(m.target, (targets.get(m.target) ?? 0) + (m.detached ? 1000 : 10000));
@@ -329,17 +348,22 @@ export class KeyEncoder {
   }
 
   private target(t: string): number {
-    return this.symmetry ? (this.mountIndex.get(t) ?? -1) : strHash(t);
+    if (!this.symmetry) return strHash(t);
+    if (this.oneTarget !== null) return t === this.oneTarget ? 0 : -1;
+    return this.mountIndex.get(t) ?? -1;
   }
 
   /** A task's fds: one slot per canonical fd name, then the hidden ones as a multiset. */
-  private fdTable(fds: ReadonlyMap<string, number>, fdOrder: readonly string[], kind: number, local: (id: number) => number): void {
-    for (const name of fdOrder) {
-      const id = fds.get(name);
+  private fdTable(fds: ReadonlyMap<string, number>, fdOrder: readonly string[], kind: number): void {
+    let named = 0;
+    for (let k = 0; k < fdOrder.length; k++) {
+      const id = fds.get(fdOrder[k]!);
+      if (id !== undefined) named++;
       this.ref(kind, id === undefined ? -1 : id);
     }
-    if (fds.size === 0) { this.push(0); return; }
-    // the hidden ones: none or one (the usual case) without a list, more sorted by their records
+    // the hidden ones (under no canonical name): none (the usual case) without a look at the
+    // table, one without a list, more sorted by their records
+    if (named === fds.size) { this.push(0); return; }
     let nHidden = 0;
     let one = -1;
     for (const [name, id] of fds) if (!this.fdIndex.has(name)) { nHidden++; one = id; }
@@ -348,8 +372,18 @@ export class KeyEncoder {
     if (nHidden <= 1) return;
     const hidden: number[] = [];
     for (const [name, id] of fds) if (!this.fdIndex.has(name)) hidden.push(id);
-    hidden.sort((a, b) => local(a) - local(b));
+    hidden.sort((a, b) => this.fdRank(kind, a) - this.fdRank(kind, b));
     for (const id of hidden) this.ref(kind, id);
+  }
+
+  /** What orders hidden fds: the open file's (or handle's) kind and flags. */
+  private fdRank(kind: number, id: number): number {
+    if (kind === K_FILE) {
+      const f = this.sim.files[id]!;
+      return f.kind * 8 + (f.opath ? 4 : 0) + (f.read ? 2 : 0) + (f.write ? 1 : 0);
+    }
+    const h = this.spec.handles[id]!;
+    return HANDLE_KIND[h.kind]! * 8 + (h.opath ? 4 : 0) + (h.read ? 2 : 0) + (h.write ? 1 : 0);
   }
 
   private simTask(i: number, fdOrder: readonly string[]): void {
@@ -358,30 +392,28 @@ export class KeyEncoder {
     this.push(t.state); this.push(t.uid); this.push(t.gid); this.push(t.caps); this.push(t.dumpable ? 1 : 0);
     this.push(this.task(t.parent));
     this.ref(K_NS, t.userns); this.ref(K_NS, t.mmUserns); this.ref(K_PROXY, t.nsproxy); this.ref(K_PID, t.pid);
-    const files = this.sim.files;
-    this.fdTable(t.fds, fdOrder, K_FILE, (f) => files[f]!.kind * 8 + (files[f]!.opath ? 4 : 0) + (files[f]!.read ? 2 : 0) + (files[f]!.write ? 1 : 0));
+    this.fdTable(t.fds, fdOrder, K_FILE);
   }
 
   private specTask(i: number, fdOrder: readonly string[]): void {
-    const si = this.spec.byName.get(this.sim.tasks[i]!.name);
-    if (si === undefined) { this.push(-5); return; }
+    const si = this.simSpec[i]!;
+    if (si < 0) { this.push(-5); return; }
     const t = this.spec.tasks[si]!;
     for (const f of extras('stask', t)) this.push(plain((t as unknown as Record<string, unknown>)[f]));
-    const simParent = t.parent >= 0 ? this.sim.taskByName.get(this.spec.tasks[t.parent]!.name) ?? -1 : -1;
+    const simParent = t.parent >= 0 ? this.specSim[t.parent]! : -1;
     this.push(t.state); this.push(t.uid); this.push(t.gid); this.push(t.caps); this.push(t.dumpable ? 1 : 0);
     this.push(t.hasMm ? 1 : 0); this.push(this.task(simParent));
     this.ref(K_SNS, t.userns); this.ref(K_SNS, t.mmUserns); this.ref(K_SNS, t.pidns);
     if (t.ns === null) this.push(-3);
     else for (const n of t.ns) this.ref(K_SNS, n);
-    const hs = this.spec.handles;
-    this.fdTable(t.fds, fdOrder, K_HANDLE, (h) => HANDLE_KIND[hs[h]!.kind]! * 8 + (hs[h]!.opath ? 4 : 0) + (hs[h]!.read ? 2 : 0) + (hs[h]!.write ? 1 : 0));
+    this.fdTable(t.fds, fdOrder, K_HANDLE);
   }
 
   /** spec task index → sim task index (names are shared by both levels). */
   private specTaskLabel(i: number): number {
     if (i < 0) return -1;
-    const si = this.sim.taskByName.get(this.spec.tasks[i]!.name);
-    return si === undefined ? -4 : this.taskLabel[si]!;
+    const si = this.specSim[i]!;
+    return si < 0 ? -4 : this.taskLabel[si]!;
   }
 
   /** The v3.0 dcache, "<task>/<entry>" → dentry, in canonical (task, entry) order. */
@@ -399,10 +431,12 @@ export class KeyEncoder {
     for (const r of rows) { this.push(r[0]); this.push(r[1]); this.ref(K_DENTRY, r[2]); }
   }
 
-  /** Serialises every queued object (each once, in labelling order). */
+  /**
+   * Serialises every queued object (each once, in labelling order). One small method per record
+   * kind, so that V8 inlines push and ref into each (a single switch over all kinds was too big
+   * to inline them: measured 1.5x slower per key).
+   */
   private drain(): void {
-    const sim = this.sim;
-    const spec = this.spec;
     while (this.qHead < this.qTail) {
       const kind = this.queue[this.qHead++]!;
       const i = this.queue[this.qHead++]!;
@@ -414,78 +448,91 @@ export class KeyEncoder {
         for (const f of ex) this.push(plain(rec[f]));
       }
       switch (kind) {
-        case K_PID: {
-          const p = sim.pids[i]!;
-          this.push(p.count); this.push(p.freed ? 1 : 0); this.ref(K_NS, p.ns); this.push(this.task(p.task));
-          break;
-        }
-        case K_PROXY: {
-          const p = sim.nsproxies[i]!;
-          this.push(p.count); this.push(p.freed ? 1 : 0);
-          for (const n of p.ns) this.ref(K_NS, n);
-          break;
-        }
-        case K_NS: {
-          const n = sim.ns[i]!;
-          this.push(NS_KIND_IDX[n.kind]!); this.push(n.count); this.push(n.freed ? 1 : 0);
-          this.ref(K_NS, n.owner); this.ref(K_NS, n.parent); this.push(n.level); this.push(this.task(n.reaper));
-          this.push(n.ownerUid); this.ref(K_INODE, n.inode); this.ref(K_DENTRY, n.stashed);
-          this.push(n.mounts.length);
-          for (const m of n.mounts) this.ref(K_MOUNT, m);
-          break;
-        }
-        case K_FILE: {
-          const f = sim.files[i]!;
-          this.push(f.count); this.push(f.freed ? 1 : 0); this.push(f.kind); this.ref(K_DENTRY, f.dentry);
-          this.ref(K_MOUNT, f.mnt); this.ref(K_PID, f.pid); this.push(this.task(f.task)); this.push(entryCode(f.entry));
-          this.push((f.opath ? 4 : 0) + (f.read ? 2 : 0) + (f.write ? 1 : 0));
-          break;
-        }
-        case K_DENTRY: {
-          const d = sim.dentries[i]!;
-          this.push(d.count); this.push(d.freed ? 1 : 0); this.ref(K_INODE, d.inode); this.push(this.task(d.task));
-          this.push(entryCode(d.entry));
-          break;
-        }
-        case K_INODE: {
-          const n = sim.inodes[i]!;
-          this.push(n.count); this.push(n.freed ? 1 : 0); this.ref(K_NS, n.ns); this.ref(K_PID, n.pid);
-          this.push(n.uid); this.push(n.gid); this.push(n.mode); this.push(n.immutable ? 1 : 0);
-          break;
-        }
-        case K_MOUNT: {
-          const m = sim.mounts[i]!;
-          this.push(m.freed ? 1 : 0); this.ref(K_NS, m.mntns); this.push(this.target(m.target));
-          this.ref(K_DENTRY, m.dentry); this.push(m.detached ? 1 : 0);
-          this.ref(K_PID, m.pid); this.push(this.task(m.task)); this.push(entryCode(m.entry)); // a link mount
-          break;
-        }
-        case K_SNS: {
-          const n = spec.ns[i]!;
-          this.push(NS_KIND_IDX[n.kind]!); this.ref(K_SNS, n.owner); this.ref(K_SNS, n.parent); this.push(n.level);
-          this.push(this.specTaskLabel(n.reaper)); this.push(n.ownerUid);
-          this.push(n.mounts.length);
-          for (const m of n.mounts) this.ref(K_SMOUNT, m);
-          break;
-        }
-        case K_HANDLE: {
-          const h = spec.handles[i]!;
-          this.push(HANDLE_KIND[h.kind]!); this.ref(K_SNS, h.ns); this.ref(K_SMOUNT, h.mount);
-          this.push(this.specTaskLabel(h.task)); this.ref(K_SNS, h.pidns); this.ref(K_HANDLE, h.linkHandle);
-          this.push(entryCode(h.entry)); this.push(h.uid); this.push(h.gid); this.push(this.specTaskLabel(h.ownerTask));
-          this.push(h.mode); this.push((h.immutable ? 8 : 0) + (h.opath ? 4 : 0) + (h.read ? 2 : 0) + (h.write ? 1 : 0));
-          break;
-        }
-        case K_SMOUNT: {
-          const m = spec.mounts[i]!;
-          this.ref(K_SNS, m.mntns); this.push(this.target(m.target)); this.ref(K_SNS, m.ns); this.push(m.uid);
-          this.push(m.gid); this.push(this.specTaskLabel(m.ownerTask)); this.push(m.mode);
-          this.push((m.immutable ? 2 : 0) + (m.detached ? 1 : 0));
-          this.push(this.specTaskLabel(m.task)); this.push(entryCode(m.entry)); this.ref(K_SNS, m.pidns); // a link mount
-          break;
-        }
+        case K_PID: this.pidRec(i); break;
+        case K_PROXY: this.proxyRec(i); break;
+        case K_NS: this.nsRec(i); break;
+        case K_FILE: this.fileRec(i); break;
+        case K_DENTRY: this.dentryRec(i); break;
+        case K_INODE: this.inodeRec(i); break;
+        case K_MOUNT: this.mountRec(i); break;
+        case K_SNS: this.snsRec(i); break;
+        case K_HANDLE: this.handleRec(i); break;
+        case K_SMOUNT: this.smountRec(i); break;
       }
     }
+  }
+
+  private pidRec(i: number): void {
+    const p = this.sim.pids[i]!;
+    this.push(p.count); this.push(p.freed ? 1 : 0); this.ref(K_NS, p.ns); this.push(this.task(p.task));
+  }
+
+  private proxyRec(i: number): void {
+    const p = this.sim.nsproxies[i]!;
+    this.push(p.count); this.push(p.freed ? 1 : 0);
+    const ns = p.ns;
+    for (let k = 0; k < ns.length; k++) this.ref(K_NS, ns[k]!);
+  }
+
+  private nsRec(i: number): void {
+    const n = this.sim.ns[i]!;
+    this.push(NS_KIND_IDX[n.kind]!); this.push(n.count); this.push(n.freed ? 1 : 0);
+    this.ref(K_NS, n.owner); this.ref(K_NS, n.parent); this.push(n.level); this.push(this.task(n.reaper));
+    this.push(n.ownerUid); this.ref(K_INODE, n.inode); this.ref(K_DENTRY, n.stashed);
+    const ms = n.mounts;
+    this.push(ms.length);
+    for (let k = 0; k < ms.length; k++) this.ref(K_MOUNT, ms[k]!);
+  }
+
+  private fileRec(i: number): void {
+    const f = this.sim.files[i]!;
+    this.push(f.count); this.push(f.freed ? 1 : 0); this.push(f.kind); this.ref(K_DENTRY, f.dentry);
+    this.ref(K_MOUNT, f.mnt); this.ref(K_PID, f.pid); this.push(this.task(f.task)); this.push(entryCode(f.entry));
+    this.push((f.opath ? 4 : 0) + (f.read ? 2 : 0) + (f.write ? 1 : 0));
+  }
+
+  private dentryRec(i: number): void {
+    const d = this.sim.dentries[i]!;
+    this.push(d.count); this.push(d.freed ? 1 : 0); this.ref(K_INODE, d.inode); this.push(this.task(d.task));
+    this.push(entryCode(d.entry));
+  }
+
+  private inodeRec(i: number): void {
+    const n = this.sim.inodes[i]!;
+    this.push(n.count); this.push(n.freed ? 1 : 0); this.ref(K_NS, n.ns); this.ref(K_PID, n.pid);
+    this.push(n.uid); this.push(n.gid); this.push(n.mode); this.push(n.immutable ? 1 : 0);
+  }
+
+  private mountRec(i: number): void {
+    const m = this.sim.mounts[i]!;
+    this.push(m.freed ? 1 : 0); this.ref(K_NS, m.mntns); this.push(this.target(m.target));
+    this.ref(K_DENTRY, m.dentry); this.push(m.detached ? 1 : 0);
+    this.ref(K_PID, m.pid); this.push(this.task(m.task)); this.push(entryCode(m.entry)); // a link mount
+  }
+
+  private snsRec(i: number): void {
+    const n = this.spec.ns[i]!;
+    this.push(NS_KIND_IDX[n.kind]!); this.ref(K_SNS, n.owner); this.ref(K_SNS, n.parent); this.push(n.level);
+    this.push(this.specTaskLabel(n.reaper)); this.push(n.ownerUid);
+    const ms = n.mounts;
+    this.push(ms.length);
+    for (let k = 0; k < ms.length; k++) this.ref(K_SMOUNT, ms[k]!);
+  }
+
+  private handleRec(i: number): void {
+    const h = this.spec.handles[i]!;
+    this.push(HANDLE_KIND[h.kind]!); this.ref(K_SNS, h.ns); this.ref(K_SMOUNT, h.mount);
+    this.push(this.specTaskLabel(h.task)); this.ref(K_SNS, h.pidns); this.ref(K_HANDLE, h.linkHandle);
+    this.push(entryCode(h.entry)); this.push(h.uid); this.push(h.gid); this.push(this.specTaskLabel(h.ownerTask));
+    this.push(h.mode); this.push((h.immutable ? 8 : 0) + (h.opath ? 4 : 0) + (h.read ? 2 : 0) + (h.write ? 1 : 0));
+  }
+
+  private smountRec(i: number): void {
+    const m = this.spec.mounts[i]!;
+    this.ref(K_SNS, m.mntns); this.push(this.target(m.target)); this.ref(K_SNS, m.ns); this.push(m.uid);
+    this.push(m.gid); this.push(this.specTaskLabel(m.ownerTask)); this.push(m.mode);
+    this.push((m.immutable ? 2 : 0) + (m.detached ? 1 : 0));
+    this.push(this.specTaskLabel(m.task)); this.push(entryCode(m.entry)); this.ref(K_SNS, m.pidns); // a link mount
   }
 
   private record(kind: number, i: number): object {
@@ -564,18 +611,22 @@ export class KeyEncoder {
   }
 
   /** For each labelled mount namespace (in label order): its rank in creation order. */
-  private mntRanks(kind: number, isMnt: (i: number) => boolean): void {
+  private mntRanks(kind: number): void {
     const origOf = this.origOf[kind]!;
     const count = this.counts[kind]!;
+    const ns: readonly { kind: string }[] = kind === K_NS ? this.sim.ns : this.spec.ns;
     let m = 0;
-    for (let l = 0; l < count; l++) if (isMnt(origOf[l]!)) m++;
+    for (let l = 0; l < count; l++) if (ns[origOf[l]!]!.kind === 'mnt') m++;
     this.push(m);
     if (m < 2) return;
-    const origs: number[] = [];
-    for (let l = 0; l < count; l++) if (isMnt(origOf[l]!)) origs.push(origOf[l]!);
-    for (const o of origs) {
+    for (let l = 0; l < count; l++) {
+      const o = origOf[l]!;
+      if (ns[o]!.kind !== 'mnt') continue;
       let rank = 0;
-      for (const p of origs) if (p < o) rank++;
+      for (let j = 0; j < count; j++) {
+        const p = origOf[j]!;
+        if (p < o && ns[p]!.kind === 'mnt') rank++;
+      }
       this.push(rank);
     }
   }
