@@ -15,6 +15,8 @@ import type { ChunkResult, FoundViolation, WorkerSetup } from './bfs.ts';
 import { collisionProbability, FingerprintSet } from './fingerprint.ts';
 import { keyWarnings } from './key.ts';
 import { workerBundle } from './worker-bundle.ts';
+import { coveringTraces } from '../model/lifecycle/corpus.ts';
+import { opOf } from '../properties/replay.ts';
 
 export interface Progress {
   /** The level being expanded (its states are at this depth). */
@@ -48,6 +50,8 @@ export interface ExploreOptions {
   progressMs?: number;
   /** Extension: lifecycle coverage of every transition explored (one-thread engine only). */
   lifecycle?: LifecycleTracker;
+  /** Prime V8 with the committed covering traces before the first search of a thread (SearchCtx.prime; default true). */
+  prime?: boolean;
 }
 
 export interface ExploreViolation {
@@ -221,6 +225,26 @@ function levelHere(ctx: SearchCtx, rebuild: Rebuilder, run: Run, frontier: Op[][
   return found === 0 ? null : next;
 }
 
+const primingCache = new Map<string, Op[][]>();
+/** The ops of the committed covering traces of `profile` (of every profile where it has none): what SearchCtx.prime runs. */
+function primingTraces(profile: Profile): Op[][] {
+  let t = primingCache.get(profile.name);
+  if (!t) {
+    const all = coveringTraces().map((x) => x.trace);
+    const own = all.filter((x) => x.profile === profile.name);
+    t = (own.length ? own : all).map((x) => x.steps.map(opOf));
+    primingCache.set(profile.name, t);
+  }
+  return t;
+}
+/** Whether this thread primed V8 already (its feedback is the process's: once is enough). */
+let primedHere = false;
+function primeHere(ctx: SearchCtx, opts: ExploreOptions): void {
+  if (primedHere || opts.prime === false) return;
+  ctx.prime(primingTraces(ctx.profile));
+  primedHere = true;
+}
+
 /** The one-thread search (also the engine of --exact). */
 export function exploreSync(profile: Profile, opts: ExploreOptions = {}): ExploreResult {
   const ctx = new SearchCtx(profile, exploreBounds(profile, opts.bounds), opts.ignore ?? new Set(), opts.symmetry ?? true);
@@ -228,6 +252,7 @@ export function exploreSync(profile: Profile, opts: ExploreOptions = {}): Explor
   const run = new Run({ ...opts, depth: opts.depth ?? exploreDepth(profile) });
   const exact = opts.exact ?? false;
   ctx.skipUnchanged = !exact;
+  primeHere(ctx, opts);
   const fps = exact ? null : new FingerprintSet(1 << 10);
   const keys = exact ? new Set<string>() : null;
   let keyBytes = 0;
@@ -267,7 +292,7 @@ async function exploreParallel(profile: Profile, opts: ExploreOptions, nWorkers:
   const run = new Run({ ...opts, depth: opts.depth ?? exploreDepth(profile) });
   const setup: WorkerSetup = {
     profile: profile.name, bounds, ignore: [...ignore], symmetry: opts.symmetry ?? true,
-    mutant: activeMutants()[0] ?? null,
+    mutant: activeMutants()[0] ?? null, prime: opts.prime === false ? [] : primingTraces(profile),
   };
   if (activeMutants().length > 1) throw new Error('explore --workers supports one active mutant');
   const fps = new FingerprintSet(1 << 10, true);
@@ -277,6 +302,7 @@ async function exploreParallel(profile: Profile, opts: ExploreOptions, nWorkers:
   // The workers boot (module loading, compilation) while this thread expands the first levels,
   // which are too small to share anyway, and then its share of the next ones.
   const pool = startPool(nWorkers, setup, opts.workerCode === 'tsx' ? null : (await workerBundle()).url);
+  primeHere(ctx, opts); // while the workers boot (and prime themselves)
   const rebuild = new Rebuilder(root);
   let frontier: Op[][] = [[]];
   let depth = 0;

@@ -11,6 +11,7 @@ import { keyWarnings } from './key.ts';
 
 let ctx: SearchCtx | null = null;
 let rebuild: Rebuilder | null = null;
+let primed = false;
 
 type Msg = { type: 'init'; setup: WorkerSetup } | { type: 'chunk'; id: number; nodes: Op[][]; table: Uint32Array; last: boolean };
 
@@ -19,6 +20,8 @@ parentPort!.on('message', (m: Msg) => {
     activate(m.setup.mutant);
     ctx = new SearchCtx(profileOf(m.setup.profile), m.setup.bounds, new Set(m.setup.ignore), m.setup.symmetry);
     rebuild = new Rebuilder(ctx.root());
+    // once per thread: a kept thread set up again has its feedback already
+    if (!primed && m.setup.prime.length > 0) { ctx.prime(m.setup.prime); primed = true; }
     parentPort!.postMessage({ type: 'ready' });
     return;
   }

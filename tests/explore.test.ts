@@ -23,6 +23,9 @@ import { collisionProbability, FingerprintSet } from '../explore/fingerprint.ts'
 import { KeyEncoder } from '../explore/key.ts';
 import { Checker } from '../properties/harness.ts';
 import { COVER_BOUNDS, splice } from '../explore/cover.ts';
+import { expand, Rebuilder, SearchCtx } from '../explore/bfs.ts';
+import type { Node } from '../explore/bfs.ts';
+import { coveringTraces } from '../model/lifecycle/corpus.ts';
 import { edgeLabel, LifecycleTracker } from '../model/lifecycle/index.ts';
 import { project } from '../model/lifecycle/projection.ts';
 
@@ -255,6 +258,32 @@ describe('unchanged-state shortcut', () => {
       expect(unchanged).toBeGreaterThan(100); // the shortcut is taken, and was checked, often
     }
   }, 60_000);
+});
+
+// explore primes V8 with the committed covering traces before its first search (SearchCtx.prime)
+describe('priming before a search', () => {
+  it('runs the covering traces and leaves every successor of the first two levels as it was', () => {
+    const ctx = new SearchCtx(v618, exploreBounds(v618), new Set(), true);
+    const levels = (): string[] => {
+      const out: string[] = [];
+      let level: Node[] = [ctx.root()];
+      for (let d = 0; d < 2; d++) {
+        const next: Node[] = [];
+        for (const n of level) {
+          expand(ctx, n, (op) => {
+            out.push(`${JSON.stringify(op)} ${ctx.fp[0]}:${ctx.fp[1]}`);
+            if (d === 0) next.push(new Rebuilder(ctx.root()).node([...n.ops, op]));
+          }, (key) => out.push(key));
+        }
+        level = next.filter((_, i) => i % 8 === 0);
+      }
+      return out;
+    };
+    const before = levels();
+    const traces = coveringTraces().filter((t) => t.trace.profile === 'v6.18').map((t) => t.trace.steps.map(opOf));
+    expect(ctx.prime(traces)).toBeGreaterThan(100);
+    expect(levels()).toEqual(before);
+  });
 });
 
 describe("explore's cover phase: the splice step", () => {
