@@ -139,6 +139,7 @@ export class KeyEncoder {
   private fdSig = new Uint32Array(8);
   private fdIdx = new Int32Array(8);
   private fdOrderBuf: string[] = [];
+  private mnts = new Int32Array(8);
 
   /** symmetry=false keeps task, fd, nsid and mount names in their creation order. */
   constructor(readonly symmetry = true) {}
@@ -615,18 +616,15 @@ export class KeyEncoder {
     const origOf = this.origOf[kind]!;
     const count = this.counts[kind]!;
     const ns: readonly { kind: string }[] = kind === K_NS ? this.sim.ns : this.spec.ns;
+    if (this.mnts.length < count) this.mnts = new Int32Array(count * 2);
+    const mnts = this.mnts; // the labelled mount namespaces' ids, in label order
     let m = 0;
-    for (let l = 0; l < count; l++) if (ns[origOf[l]!]!.kind === 'mnt') m++;
+    for (let l = 0; l < count; l++) if (ns[origOf[l]!]!.kind === 'mnt') mnts[m++] = origOf[l]!;
     this.push(m);
     if (m < 2) return;
-    for (let l = 0; l < count; l++) {
-      const o = origOf[l]!;
-      if (ns[o]!.kind !== 'mnt') continue;
+    for (let i = 0; i < m; i++) {
       let rank = 0;
-      for (let j = 0; j < count; j++) {
-        const p = origOf[j]!;
-        if (p < o && ns[p]!.kind === 'mnt') rank++;
-      }
+      for (let j = 0; j < m; j++) if (mnts[j]! < mnts[i]!) rank++;
       this.push(rank);
     }
   }
