@@ -60,7 +60,7 @@ export class SearchCtx {
    * states of the first levels, whose branches and loops have not all run yet, and deoptimises
    * and compiles them again each time a deeper state takes one. Three cold v6.18 searches each
    * way (`node --trace-opt --trace-deopt`): 56 to 57 deoptimisations and 5.0 to 5.3 s of compiler
-   * time unprimed; 52 and 3.6 to 4.6 s after the some 250 ops of the committed covering traces
+   * time unprimed; 52 and 3.6 to 4.6 s after the 250 or so ops of the committed covering traces
    * (tens of ms, too few for V8 to optimise anything yet). bench/cold-start.ts (8 fresh processes
    * each way): CPU 8.00 to 7.75 s with one worker, 11.27 to 10.30 s with two, and median search
    * time 1.02x and 1.09x shorter, the priming included. A violation ends a trace. Returns the ops applied.

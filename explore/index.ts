@@ -237,12 +237,16 @@ function primingTraces(profile: Profile): Op[][] {
   }
   return t;
 }
+function primingOrNone(profile: Profile): Op[][] {
+  try { return primingTraces(profile); } catch { return []; }
+}
 /** Whether this thread primed V8 already (its feedback is the process's: once is enough). */
 let primedHere = false;
 function primeHere(ctx: SearchCtx, opts: ExploreOptions): void {
   if (primedHere || opts.prime === false) return;
-  ctx.prime(primingTraces(ctx.profile));
   primedHere = true;
+  // only for speed: a corpus that cannot be read or run leaves the search as it would be unprimed
+  try { ctx.prime(primingOrNone(ctx.profile)); } catch { /* unprimed */ }
 }
 
 /** The one-thread search (also the engine of --exact). */
@@ -292,7 +296,7 @@ async function exploreParallel(profile: Profile, opts: ExploreOptions, nWorkers:
   const run = new Run({ ...opts, depth: opts.depth ?? exploreDepth(profile) });
   const setup: WorkerSetup = {
     profile: profile.name, bounds, ignore: [...ignore], symmetry: opts.symmetry ?? true,
-    mutant: activeMutants()[0] ?? null, prime: opts.prime === false ? [] : primingTraces(profile),
+    mutant: activeMutants()[0] ?? null, prime: opts.prime === false ? [] : primingOrNone(profile),
   };
   if (activeMutants().length > 1) throw new Error('explore --workers supports one active mutant');
   const fps = new FingerprintSet(1 << 10, true);

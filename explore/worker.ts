@@ -21,7 +21,10 @@ parentPort!.on('message', (m: Msg) => {
     ctx = new SearchCtx(profileOf(m.setup.profile), m.setup.bounds, new Set(m.setup.ignore), m.setup.symmetry);
     rebuild = new Rebuilder(ctx.root());
     // once per thread: a kept thread set up again has its feedback already
-    if (!primed && m.setup.prime.length > 0) { ctx.prime(m.setup.prime); primed = true; }
+    if (!primed && m.setup.prime.length > 0) {
+      primed = true;
+      try { ctx.prime(m.setup.prime); } catch { /* only for speed: unprimed */ }
+    }
     parentPort!.postMessage({ type: 'ready' });
     return;
   }
