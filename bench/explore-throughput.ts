@@ -4,7 +4,7 @@
 // state; and where the time of one transition goes (Checker.clone, apply with every check, the
 // key).
 // explore runs complete (the default bounds and depth); the naive baseline stops at --max-states.
-// Run: npx tsx bench/explore-throughput.ts [--depth 3] [--max-states 15000] [--profile v6.18]
+// Run: npx tsx bench/explore-throughput.ts [--depth 3] [--max-states 15000] [--profile v6.18] [--rounds 3]
 import { cpus, loadavg } from 'node:os';
 import { getProfile } from '../model/profiles.ts';
 import { closeExplorePool, explore, exploreBounds } from '../explore/index.ts';
@@ -20,6 +20,7 @@ const arg = (name: string, dflt: string): string => {
 const profile = getProfile(arg('profile', 'v6.18'))!;
 const depth = Number(arg('depth', '3'));
 const maxStates = Number(arg('max-states', '15000'));
+const rounds = Math.max(1, Number(arg('rounds', '3')));
 const bounds = exploreBounds(profile);
 
 const row = (name: string, distinct: number, transitions: number, ms: number, bytes: number, cpuMs: number): string =>
@@ -53,12 +54,23 @@ const [oneW, oneWCpu] = await cpu(() => explore(profile, { depth, bounds }));
 console.log(row('explore, 1 worker, second search (warm)', oneW.distinctStates, oneW.transitions, oneW.ms, oneW.bytesPerState, oneWCpu));
 const [twoW, twoWCpu] = await cpu(() => explore(profile, { depth, bounds, workers: 2 }));
 console.log(row('explore, 2 workers, kept thread (warm)', twoW.distinctStates, twoW.transitions, twoW.ms, twoW.bytesPerState, twoWCpu));
+// More warm pairs, 1 worker then 2, each pair close in time: this host's speed drifts within
+// minutes, and a ratio of two adjacent searches suffers less of it than one of two rows apart.
+const warmPairs: [number, number][] = [[oneW.ms, twoW.ms]];
+for (let k = 1; k < rounds; k++) {
+  const a = await explore(profile, { depth, bounds });
+  const b = await explore(profile, { depth, bounds, workers: 2 });
+  warmPairs.push([a.ms, b.ms]);
+}
 await closeExplorePool();
+const pairRatios = warmPairs.map(([a, b]) => a / b).sort((x, y) => x - y);
+const warmRatio = pairRatios[pairRatios.length >> 1]!;
 const tps = (r: { transitions: number; ms: number }) => r.transitions / r.ms;
 const same = (a: typeof one, b: typeof one): boolean => a.distinctStates === b.distinctStates && JSON.stringify(a.statesPerDepth) === JSON.stringify(b.statesPerDepth);
 console.log('');
 console.log(`speed-up in transitions/s: explore 1 worker / naive = ${(tps(one) / tps(naive)).toFixed(2)}x (cold), ${(tps(oneW) / tps(naive)).toFixed(2)}x (warm); `
-  + `2 workers / 1 worker = ${(tps(two) / tps(one)).toFixed(2)}x (first searches), ${(tps(twoW) / tps(oneW)).toFixed(2)}x (warm); `
+  + `2 workers / 1 worker = ${(tps(two) / tps(one)).toFixed(2)}x (first searches), ${warmRatio.toFixed(2)}x (warm, the median of ${warmPairs.length} adjacent pairs: `
+  + `${warmPairs.map(([a, b]) => `${Math.round(a)} / ${Math.round(b)} ms`).join(', ')}); `
   + `same states with 2 workers: ${same(two, one) && same(twoW, one) && same(oneW, one)}`);
 console.log(`bytes per stored state: ${one.bytesPerState.toFixed(1)} (fingerprints) vs ${naiveBytes.toFixed(0)} (naive JSON keys)`);
 // What the machine allows 2 workers: the same search needs at least the CPU time one worker
