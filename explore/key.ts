@@ -140,6 +140,10 @@ export class KeyEncoder {
   private fdIdx = new Int32Array(8);
   private fdOrderBuf: string[] = [];
   private mnts = new Int32Array(8);
+  /** taskOrder's signatures (before and after one refinement over the task tree) and its result. */
+  private c0 = new Int32Array(8);
+  private c1 = new Int32Array(8);
+  private orderBuf: number[] = [];
 
   /** symmetry=false keeps task, fd, nsid and mount names in their creation order. */
   constructor(readonly symmetry = true) {}
@@ -252,12 +256,12 @@ export class KeyEncoder {
   }
 
   /** Tasks: init first, then by a structural signature refined once over the task tree. */
-  private taskOrder(): number[] {
+  private taskOrder(): readonly number[] {
     const sim = this.sim;
     const nt = sim.tasks.length;
     if (!this.symmetry || nt <= 2) return identity(nt);
-    const idx = Array.from({ length: nt }, (_, i) => i);
-    const c0 = new Int32Array(nt);
+    if (this.c0.length < nt) { this.c0 = new Int32Array(nt * 2); this.c1 = new Int32Array(nt * 2); }
+    const c0 = this.c0;
     for (let i = 0; i < nt; i++) {
       const t = sim.tasks[i]!;
       let h = mix(mix(mix(mix(mix(0x1234, t.state), t.uid), t.gid), t.caps), t.dumpable ? 1 : 0);
@@ -282,19 +286,27 @@ export class KeyEncoder {
       if (st >= 0) h = mix(mix(h, this.spec.tasks[st]!.fds.size), this.spec.tasks[st]!.hasMm ? 1 : 0);
       c0[i] = fmix(h);
     }
-    const c1 = new Int32Array(nt);
+    const c1 = this.c1;
     for (let i = 0; i < nt; i++) c1[i] = c0[i]!;
     for (let i = 1; i < nt; i++) {
       const p = sim.tasks[i]!.parent;
       c1[i] = fmix(mix(c1[i]!, p >= 0 ? (p === 0 ? -7 : c0[p]!) : -9));
       if (p > 0) c1[p] = (c1[p]! + fmix(mix(c0[i]!, 77))) | 0; // children, as a multiset
     }
-    const rest = idx.slice(1).sort((a, b) => (c1[a]! - c1[b]!) || (a - b));
-    return [0, ...rest];
+    // init first, then the others by (signature, creation order): insertion sort, a handful of tasks
+    const out = this.orderBuf;
+    out.length = nt;
+    out[0] = 0;
+    for (let i = 1; i < nt; i++) {
+      let j = i - 1;
+      while (j >= 1 && c1[out[j]!]! > c1[i]!) { out[j + 1] = out[j]!; j--; }
+      out[j + 1] = i;
+    }
+    return out;
   }
 
   /** Fd names: by what each task holds under them (and whether a full table reuses it). */
-  private fdOrder(names: Names, order: number[]): readonly string[] {
+  private fdOrder(names: Names, order: readonly number[]): readonly string[] {
     const fds = names.fds;
     if (!this.symmetry || fds.length <= 1) return fds;
     const sim = this.sim;
