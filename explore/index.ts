@@ -203,18 +203,30 @@ class Run {
   }
 }
 
+/** The visited set as levelHere sees it: whether the state whose key is in ctx was seen, and adding it. */
+interface Visited {
+  seen(): boolean;
+  add(): void;
+}
+
+/** A fingerprint set holding the fingerprints that ctx leaves. */
+function visitedFps(ctx: SearchCtx, fps: FingerprintSet): Visited {
+  return { seen: () => fps.has(ctx.fp[0]!, ctx.fp[1]!), add: () => { fps.add(ctx.fp[0]!, ctx.fp[1]!); } };
+}
+
 /**
  * Expands one BFS level in this thread: the next level's op paths, or null when the level
- * found no new state. `visit` adds the fingerprint (or key) left in ctx; false if already seen.
+ * found no new state.
  */
-function levelHere(ctx: SearchCtx, rebuild: Rebuilder, run: Run, frontier: Op[][], depth: number, visit: () => boolean): Op[][] | null {
+function levelHere(ctx: SearchCtx, rebuild: Rebuilder, run: Run, frontier: Op[][], depth: number, visited: Visited): Op[][] | null {
   const next: Op[][] = [];
   const last = depth === run.depthBound - 1; // its successors are counted, never expanded
   let found = 0;
+  const seen = (): boolean => run.stoppedBy !== '' || visited.seen();
   for (let i = 0; i < frontier.length && !run.stoppedBy; i++) {
     const path = frontier[i]!;
-    run.transitions += expand(ctx, rebuild.node(path), (op) => {
-      if (run.stoppedBy || !visit()) return;
+    run.transitions += expand(ctx, rebuild.node(path), seen, (op) => {
+      visited.add();
       found++;
       if (!last) next.push([...path, op]);
       run.added(depth + 1);
@@ -255,27 +267,24 @@ export function exploreSync(profile: Profile, opts: ExploreOptions = {}): Explor
   ctx.tracker = opts.lifecycle ?? null;
   const run = new Run({ ...opts, depth: opts.depth ?? exploreDepth(profile) });
   const exact = opts.exact ?? false;
-  ctx.skipUnchanged = !exact;
   primeHere(ctx, opts);
   const fps = exact ? null : new FingerprintSet(1 << 10);
   const keys = exact ? new Set<string>() : null;
   let keyBytes = 0;
-  const visit = (): boolean => {
-    if (fps) return fps.add(ctx.fp[0]!, ctx.fp[1]!);
-    const k = ctx.encoder.exactKey();
-    if (keys!.has(k)) return false;
-    keys!.add(k);
-    keyBytes += k.length;
-    return true;
+  let k = ''; // --exact: the key of the state last looked up
+  const visited: Visited = fps ? visitedFps(ctx, fps) : {
+    seen: () => keys!.has(k = ctx.encoder.exactKey()),
+    add: () => { keys!.add(k); keyBytes += k.length; },
   };
   const root = ctx.root();
   ctx.key(root);
-  visit();
+  visited.seen();
+  visited.add();
   const rebuild = new Rebuilder(root);
   let frontier: Op[][] = [[]]; // op paths: a node is rebuilt when it is expanded
   let fixpoint = false;
   for (let depth = 0; depth < run.depthBound && !run.stoppedBy; depth++) {
-    const next = levelHere(ctx, rebuild, run, frontier, depth, visit);
+    const next = levelHere(ctx, rebuild, run, frontier, depth, visited);
     if (next === null) { fixpoint = !run.stoppedBy; break; }
     frontier = next;
   }
@@ -314,7 +323,7 @@ async function exploreParallel(profile: Profile, opts: ExploreOptions, nWorkers:
   let ok = false;
   try {
     for (; depth < run.depthBound && !run.stoppedBy && frontier.length < (opts.localLevel ?? SMALL_LEVEL) * nWorkers; depth++) {
-      const next = levelHere(ctx, rebuild, run, frontier, depth, () => fps.add(ctx.fp[0]!, ctx.fp[1]!));
+      const next = levelHere(ctx, rebuild, run, frontier, depth, visitedFps(ctx, fps));
       if (next === null) { fixpoint = !run.stoppedBy; break; }
       frontier = next;
     }

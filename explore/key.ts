@@ -145,6 +145,15 @@ export class KeyEncoder {
   private c1 = new Int32Array(8);
   private orderBuf: number[] = [];
 
+  /**
+   * After encode(): whether the traversal reached every simulation object that is not freed (it
+   * is in the key too). Then the key holds all the state invariants read: they read the
+   * simulation only, and a freed object that nothing reached has no holder they count. Two
+   * states with this key and this flag set pass or fail them alike, which lets explore check
+   * them only on states it has not seen; a state with the flag clear is checked every time.
+   */
+  allLive = true;
+
   /** symmetry=false keeps task, fd, nsid and mount names in their creation order. */
   constructor(readonly symmetry = true) {}
 
@@ -185,6 +194,13 @@ export class KeyEncoder {
       this.queue[this.qTail++] = idx;
     }
     this.push(l);
+  }
+
+  /** Whether every object of `objs` that is not freed got a label in this key. */
+  private reachedLive(objs: readonly { freed: boolean }[], kind: number): boolean {
+    const lab = this.labels[kind]!;
+    for (let i = 0; i < objs.length; i++) if (!objs[i]!.freed && lab[i]! < 0) return false;
+    return true;
   }
 
   private task(idx: number): number {
@@ -249,6 +265,12 @@ export class KeyEncoder {
     this.bijection(c);
     this.mntRanks(K_NS);
     this.mntRanks(K_SNS);
+
+    // 6. whether the traversal reached every simulation object not freed (see allLive)
+    this.allLive = this.reachedLive(sim.pids, K_PID) && this.reachedLive(sim.nsproxies, K_PROXY) && this.reachedLive(sim.ns, K_NS)
+      && this.reachedLive(sim.files, K_FILE) && this.reachedLive(sim.dentries, K_DENTRY) && this.reachedLive(sim.inodes, K_INODE)
+      && this.reachedLive(sim.mounts, K_MOUNT);
+    this.push(this.allLive ? 0 : 1);
     if (this.n > this.buf.length) { // the key outgrew the buffer: its tail was dropped
       this.buf = new Int32Array(this.n * 2);
       this.encode(c, names);

@@ -29,13 +29,18 @@ export function rawKey(n: Node): string {
   return JSON.stringify([c.spec, c.sim, c.names, c.simToSpec, c.specToSim, n.names], replacer);
 }
 
-/** keyLast=false: the last level's states are checked but neither keyed nor counted (faster). */
-export function naiveExplore(profile: Profile, bounds: Partial<Bounds>, depth: number, maxStates = Infinity, keyLast = true): NaiveResult {
+/**
+ * keyLast=false: the last level's states are checked but neither keyed nor counted (faster).
+ * `key`: the state key (tests pass explore's canonical one, to hold explore's shortcuts to a
+ * search with none: every successor checked in full, keyed and looked up).
+ */
+export function naiveExplore(profile: Profile, bounds: Partial<Bounds>, depth: number, maxStates = Infinity, keyLast = true,
+  key: (n: Node) => string = rawKey): NaiveResult {
   const t0 = performance.now();
   const ctx = new SearchCtx(profile, bounds, new Set(), false);
   const seen = new Map<string, number>();
   const root = ctx.root();
-  const k0 = rawKey(root);
+  const k0 = key(root);
   seen.set(k0, 0);
   let keyChars = k0.length;
   let frontier: Node[] = [root];
@@ -57,10 +62,10 @@ export function naiveExplore(profile: Profile, bounds: Partial<Bounds>, depth: n
         }
         if (!keyLast && d === depth - 1) continue;
         const child: Node = { c, names: bindNames(n.names, op, r.spec), ops: [...n.ops, op] };
-        const key = rawKey(child);
-        if (seen.has(key) || seen.size >= maxStates) continue;
-        seen.set(key, d + 1);
-        keyChars += key.length;
+        const k = key(child);
+        if (seen.has(k) || seen.size >= maxStates) continue;
+        seen.set(k, d + 1);
+        keyChars += k.length;
         next.push(child);
       }
     }

@@ -183,6 +183,54 @@ describe('canonical keys', () => {
     }
   });
 
+  // explore checks the state invariants only on states it has not seen, which is sound where
+  // the key holds all they read: a key that missed a live object says so (KeyEncoder.allLive)
+  it('flags a key whose traversal missed a live object (a leaked file), which no state that passes its checks has', () => {
+    const ops: Parameters<Checker['apply']>[0][] = [{ op: 'spawn', task: 't1', parent: 'init' },
+      { op: 'open', task: 't1', path: '/proc/t1/ns/net', fd: 'f1' }, { op: 'exit', task: 't1' }];
+    const run = (mutant: string | null): { live: boolean; property: string | undefined } => {
+      activate(mutant);
+      try {
+        const c = new Checker(v618);
+        let names = NO_NAMES;
+        let property: string | undefined;
+        for (const op of ops) {
+          const r = c.apply(op);
+          property ??= r.violation?.property;
+          names = bindNames(names, op, r.spec);
+        }
+        const e = new KeyEncoder();
+        e.encode(c, names);
+        return { live: e.allLive, property };
+      } finally {
+        activate(null);
+      }
+    };
+    expect(run(null)).toEqual({ live: true, property: undefined });
+    expect(run('exit-no-fput')).toEqual({ live: false, property: 'refcount-exact' }); // the file outlives its only holder
+    // every state of a faithful search is fully reached (so the flag costs explore no reduction)
+    const ctx = new SearchCtx(v30, exploreBounds(v30, { ...TINY, ops: ['spawn', 'open', 'dup', 'close', 'exit', 'reap', 'bind', 'umount'], mounts: ['@m1'] }), new Set(), true);
+    let level: Node[] = [ctx.root()];
+    let states = 0;
+    for (let d = 0; d < 3; d++) {
+      const next: Node[] = [];
+      for (const n of level) {
+        for (const op of ctx.alphabet.enumerate(n.c.spec, n.names)) {
+          const c = n.c.clone();
+          const r = c.apply(op);
+          if (r.violation) continue;
+          const child: Node = { c, names: bindNames(n.names, op, r.spec), ops: [...n.ops, op] };
+          ctx.key(child);
+          expect(ctx.encoder.allLive, JSON.stringify(child.ops)).toBe(true);
+          states++;
+          next.push(child);
+        }
+      }
+      level = next.filter((_, i) => i % 3 === 0);
+    }
+    expect(states).toBeGreaterThan(1000);
+  });
+
   it('drops freed objects nothing reaches', () => {
     const a = keyOf([{ op: 'unshare', task: 'init', newns: ['net'] }]);
     const b = keyOf([{ op: 'unshare', task: 'init', newns: ['net'] }, { op: 'unshare', task: 'init', newns: ['net'] }]);
@@ -214,17 +262,32 @@ describe('fingerprint set', () => {
   });
 });
 
-// explore gives a successor equal to its node the node's fingerprint without encoding it
-// (tests/state-same.test.ts holds SIM.same and SPEC.same to every field).
-describe('unchanged-state shortcut', () => {
-  it('gives the same counts, states and traces with and without the shortcut (v3.0, violations included)', () => {
-    const bounds: Partial<Bounds> = { ...TINY, ops: ['spawn', 'cred', 'nsid', 'open', 'close', 'exit', 'reap'] };
-    const fast = exploreSync(v30, { depth: 4, bounds });
-    const exact = exploreSync(v30, { depth: 4, bounds, exact: true }); // --exact encodes every successor
-    expect(fast.statesPerDepth).toEqual(exact.statesPerDepth);
-    expect(fast.transitions).toBe(exact.transitions);
-    expect(fast.violations).toEqual(exact.violations);
-  }, 30_000);
+// explore's expand neither keys nor looks up a successor equal to its node, applies the next op
+// to that unchanged copy (Checker.rewind), and checks the state invariants only on successors
+// it has not seen (Checker.settle); tests/state-same.test.ts holds SIM.same and SPEC.same to
+// every field, tests/checker-shortcut.test.ts the Checker's side on every mutant.
+describe("explore's shortcuts", () => {
+  it('give the same counts, transitions and shortest traces as a search without them (violations of step and state invariants)', () => {
+    const rows: [string | null, typeof v30, Partial<Bounds>, number][] = [
+      [null, v30, { ...TINY, ops: ['spawn', 'cred', 'nsid', 'open', 'close', 'exit', 'reap'] }, 4], // ptrace-gate: a step invariant
+      ['exit-no-fput', v618, { ops: ['spawn', 'open', 'dup', 'close', 'exit', 'reap', 'setns'], maxFds: 2 }, 3], // refcount-exact: a state invariant
+    ];
+    for (const [mutant, profile, bounds, depth] of rows) {
+      activate(mutant);
+      try {
+        const fast = exploreSync(profile, { depth, bounds });
+        // every successor checked in full, keyed (explore's canonical key) and looked up
+        const enc = new KeyEncoder();
+        const plain = naiveExplore(profile, exploreBounds(profile, bounds), depth, Infinity, true, (n) => { enc.encode(n.c, n.names); return enc.exactKey(); });
+        expect(plain.violations.size, `${mutant}: something breaks`).toBeGreaterThan(0);
+        expect(fast.statesPerDepth).toEqual(plain.statesPerDepth.filter((x) => x > 0));
+        expect(fast.transitions).toBe(plain.transitions);
+        expect(fast.violations.map((v) => [v.key, v.ops])).toEqual([...plain.violations]);
+      } finally {
+        activate(null);
+      }
+    }
+  }, 60_000);
 
   // explore (and its cover phase) count a successor whose simulation did not change as a
   // lifecycle stutter, without projecting it: sound only if such a successor moves no object
@@ -270,7 +333,7 @@ describe('priming before a search', () => {
       for (let d = 0; d < 2; d++) {
         const next: Node[] = [];
         for (const n of level) {
-          expand(ctx, n, (op) => {
+          expand(ctx, n, () => false, (op) => {
             out.push(`${JSON.stringify(op)} ${ctx.fp[0]}:${ctx.fp[1]}`);
             if (d === 0) next.push(new Rebuilder(ctx.root()).node([...n.ops, op]));
           }, (key) => out.push(key));
