@@ -50,8 +50,8 @@ export class SearchCtx {
   }
 
   /**
-   * Runs `traces` once through the hot path of the search, on throwaway states: clone, apply with
-   * every check, sameAs and the key. It changes no result (nothing it touches is kept but the
+   * Runs `traces` once through the hot path of the search, on throwaway states: clone, apply and
+   * settle (every check), sameAs and the key. It changes no result (nothing it touches is kept but the
    * path strings' memo); it is for V8. Without it V8 optimises the hot functions on the small
    * states of the first levels, whose branches and loops have not all run yet, and deoptimises
    * and compiles them again each time a deeper state takes one. Three cold v6.18 searches each
@@ -67,9 +67,9 @@ export class SearchCtx {
       let node: { c: Checker; names: Names } = { c: this.root().c, names: NO_NAMES };
       for (const op of ops) {
         const c = node.c.clone();
-        const r = c.apply(op);
+        const r = c.apply(op, true); // as expand() applies, the state invariants after
         applied++;
-        if (r.violation) break;
+        if (r.violation || c.settle()) break;
         const next = { c, names: bindNames(node.names, op, r.spec) };
         next.c.sameAs(node.c);
         this.key(next);
