@@ -130,7 +130,11 @@ export class KeyEncoder {
   private specSim = new Int32Array(64);
   private sim!: KState;
   private spec!: SState;
-  private fdIndex = new Map<string, number>();
+  /** The name Maps that simSpec and specSim were paired from (sim.taskByName, spec.byName). */
+  private pairedSim: ReadonlyMap<string, number> | null = null;
+  private pairedSpec: ReadonlyMap<string, number> | null = null;
+  private pairedNt = -1;
+  private pairedNs = -1;
   /** Fields of each record kind that the encoding does not know (see extras), once known. */
   private ex: (string[] | undefined)[] = new Array(NKINDS).fill(undefined);
   private mountIndex = new Map<string, number>();
@@ -226,24 +230,30 @@ export class KeyEncoder {
     this.reset(K_HANDLE, spec.handles.length);
     this.reset(K_SMOUNT, spec.mounts.length);
     const nt = sim.tasks.length;
-    if (this.taskLabel.length < nt) { this.taskLabel = new Int32Array(nt * 2); this.simSpec = new Int32Array(nt * 2); }
+    if (this.taskLabel.length < nt) { this.taskLabel = new Int32Array(nt * 2); this.simSpec = new Int32Array(nt * 2); this.pairedSim = null; }
     const ns = spec.tasks.length;
-    if (this.specSim.length < ns) this.specSim = new Int32Array(ns * 2);
-    for (let i = 0; i < nt; i++) this.simSpec[i] = spec.byName.get(sim.tasks[i]!.name) ?? -1;
-    for (let i = 0; i < ns; i++) this.specSim[i] = sim.taskByName.get(spec.tasks[i]!.name) ?? -1;
+    if (this.specSim.length < ns) { this.specSim = new Int32Array(ns * 2); this.pairedSim = null; }
+    // the pairing is a function of the two name Maps (values, replaced when a task is added;
+    // the lengths too, should a task ever be added without its name)
+    if (sim.taskByName !== this.pairedSim || spec.byName !== this.pairedSpec || nt !== this.pairedNt || ns !== this.pairedNs) {
+      for (let i = 0; i < nt; i++) this.simSpec[i] = spec.byName.get(sim.tasks[i]!.name) ?? -1;
+      for (let i = 0; i < ns; i++) this.specSim[i] = sim.taskByName.get(spec.tasks[i]!.name) ?? -1;
+      this.pairedSim = sim.taskByName;
+      this.pairedSpec = spec.byName;
+      this.pairedNt = nt;
+      this.pairedNs = ns;
+    }
 
     // 1. canonical orders of the symmetric names
     const order = this.taskOrder();
     for (let i = 0; i < order.length; i++) this.taskLabel[order[i]!] = i;
     const fdOrder = this.fdOrder(names, order);
-    this.fdIndex.clear();
-    for (let i = 0; i < fdOrder.length; i++) this.fdIndex.set(fdOrder[i]!, i);
     this.mountOrder();
 
     // 2. the alphabet's names: counts, and which fd name a full table reuses
     this.push(nt);
     this.push(names.fds.length);
-    this.push(names.fds.length ? this.fdIndex.get(names.fds[names.fds.length - 1]!)! : -1);
+    this.push(names.fds.length ? fdOrder.indexOf(names.fds[names.fds.length - 1]!) : -1);
     this.push(names.ns.length);
     this.push(sim.uaf === '' ? 0 : 1);
     for (const f of extras('kstate', sim)) this.push(plain((sim as unknown as Record<string, unknown>)[f]));
@@ -401,12 +411,12 @@ export class KeyEncoder {
     if (named === fds.size) { this.push(0); return; }
     let nHidden = 0;
     let one = -1;
-    for (const [name, id] of fds) if (!this.fdIndex.has(name)) { nHidden++; one = id; }
+    for (const [name, id] of fds) if (!fdOrder.includes(name)) { nHidden++; one = id; }
     this.push(nHidden);
     if (nHidden === 1) this.ref(kind, one);
     if (nHidden <= 1) return;
     const hidden: number[] = [];
-    for (const [name, id] of fds) if (!this.fdIndex.has(name)) hidden.push(id);
+    for (const [name, id] of fds) if (!fdOrder.includes(name)) hidden.push(id);
     hidden.sort((a, b) => this.fdRank(kind, a) - this.fdRank(kind, b));
     for (const id of hidden) this.ref(kind, id);
   }
