@@ -137,6 +137,11 @@ export class KeyEncoder {
   private pairedNs = -1;
   /** Fields of each record kind that the encoding does not know (see extras), once known. */
   private ex: (string[] | undefined)[] = new Array(NKINDS).fill(undefined);
+  /** The same for the two state objects and the two task kinds. */
+  private exK: string[] | null = null;
+  private exS: string[] | null = null;
+  private exT: string[] | null = null;
+  private exST: string[] | null = null;
   private mountIndex = new Map<string, number>();
   /** The one mount target of the state, when all its mounts share one (the default bounds), else null. */
   private oneTarget: string | null = null;
@@ -256,8 +261,10 @@ export class KeyEncoder {
     this.push(names.fds.length ? fdOrder.indexOf(names.fds[names.fds.length - 1]!) : -1);
     this.push(names.ns.length);
     this.push(sim.uaf === '' ? 0 : 1);
-    for (const f of extras('kstate', sim)) this.push(plain((sim as unknown as Record<string, unknown>)[f]));
-    for (const f of extras('sstate', spec)) this.push(plain((spec as unknown as Record<string, unknown>)[f]));
+    const exK = this.exK ??= extras('kstate', sim);
+    const exS = this.exS ??= extras('sstate', spec);
+    for (let i = 0; i < exK.length; i++) this.push(plain((sim as unknown as Record<string, unknown>)[exK[i]!]));
+    for (let i = 0; i < exS.length; i++) this.push(plain((spec as unknown as Record<string, unknown>)[exS[i]!]));
 
     // 3. tasks (sim and spec side by side), then everything they reach
     for (const t of order) this.simTask(t, fdOrder);
@@ -433,7 +440,8 @@ export class KeyEncoder {
 
   private simTask(i: number, fdOrder: readonly string[]): void {
     const t = this.sim.tasks[i]!;
-    for (const f of extras('task', t)) this.push(plain((t as unknown as Record<string, unknown>)[f]));
+    const ex = this.exT ??= extras('task', t);
+    for (let k = 0; k < ex.length; k++) this.push(plain((t as unknown as Record<string, unknown>)[ex[k]!]));
     this.push(t.state); this.push(t.uid); this.push(t.gid); this.push(t.caps); this.push(t.dumpable ? 1 : 0);
     this.push(this.task(t.parent));
     this.ref(K_NS, t.userns); this.ref(K_NS, t.mmUserns); this.ref(K_PROXY, t.nsproxy); this.ref(K_PID, t.pid);
@@ -444,7 +452,8 @@ export class KeyEncoder {
     const si = this.simSpec[i]!;
     if (si < 0) { this.push(-5); return; }
     const t = this.spec.tasks[si]!;
-    for (const f of extras('stask', t)) this.push(plain((t as unknown as Record<string, unknown>)[f]));
+    const ex = this.exST ??= extras('stask', t);
+    for (let k = 0; k < ex.length; k++) this.push(plain((t as unknown as Record<string, unknown>)[ex[k]!]));
     const simParent = t.parent >= 0 ? this.specSim[t.parent]! : -1;
     this.push(t.state); this.push(t.uid); this.push(t.gid); this.push(t.caps); this.push(t.dumpable ? 1 : 0);
     this.push(t.hasMm ? 1 : 0); this.push(this.task(simParent));

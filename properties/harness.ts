@@ -281,7 +281,7 @@ export class Checker {
       if (pinnedNs(this.sim)[id] === 2) return '';
     }
     if (spec.value !== sim.value || spec.text !== sim.text) return `${op.op}: ${show(spec, sim)}`;
-    if ((spec.names ?? []).join(',') !== (sim.names ?? []).join(',')) return `${op.op}: ${show(spec, sim)}`;
+    if (!sameNames(spec.names, sim.names)) return `${op.op}: ${show(spec, sim)}`;
     if ((spec.ns === undefined) !== (sim.ns === undefined)) return `${op.op}: ${show(spec, sim)}`;
     if (spec.ns !== undefined && sim.ns !== undefined) {
       const a = this.simToSpec.get(sim.ns);
@@ -303,6 +303,16 @@ interface PreFacts {
   expectNs: number; // identity: the namespace the path names now (sim id), -1 none, -2 not applicable
   setnsOk: ((errno: string | undefined) => boolean) | null;
 }
+
+/** Two readdir listings alike, an absent one as an empty one (compared in place: every op has one). */
+function sameNames(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  const x = a ?? NO_NAMES_LIST;
+  const y = b ?? NO_NAMES_LIST;
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
+}
+const NO_NAMES_LIST: readonly string[] = [];
 
 function show(spec: Outcome, sim: Outcome): string {
   return `spec ${fmt(spec)}, sim ${fmt(sim)}`;

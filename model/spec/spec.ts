@@ -303,6 +303,14 @@ function ownerOf(s: SState, f: { uid: number; gid: number; ownerTask: number }):
 }
 
 const PROC_RE = /^\/proc\/([^/]+)\/(ns|fd)(?:\/([^/]+))?$/;
+const procMatches = new Map<string, RegExpExecArray | null>();
+
+/** PROC_RE's match of a path, made once per path string (a run sees the same few paths). */
+function procMatch(path: string): RegExpExecArray | null {
+  let m = procMatches.get(path);
+  if (m === undefined) procMatches.set(path, (m = PROC_RE.exec(path)));
+  return m;
+}
 
 function resolve(s: SState, ci: number, path: string, follow: boolean): Found | Errno {
   const c = s.tasks[ci]!;
@@ -318,7 +326,7 @@ function resolve(s: SState, ci: number, path: string, follow: boolean): Found | 
     }
     return F('reg');
   }
-  const m = PROC_RE.exec(path);
+  const m = procMatch(path);
   if (!m) return 'ENOENT';
   const ti = s.byName.get(m[1]!);
   if (ti === undefined || s.tasks[ti]!.state === REAPED) return 'ENOENT';
