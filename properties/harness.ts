@@ -185,11 +185,13 @@ export class Checker {
 
   /** Facts about the pre-state that the step invariants need. */
   private preFacts(op: Op): PreFacts {
+    // only the path ops and setns have any: the other ops need no lookup at all
+    if (op.op !== 'open' && op.op !== 'stat' && op.op !== 'readlink' && op.op !== 'nsid' && op.op !== 'bind' && op.op !== 'setns') return NO_FACTS;
+    const caller = this.spec.byName.get(op.task);
+    if (caller === undefined || this.spec.tasks[caller]!.state !== RUNNING) return NO_FACTS;
     const f: PreFacts = { denied: false, gate: '', expectNs: -2, setnsOk: null };
-    const caller = this.spec.byName.get(op.op === 'spawn' ? op.parent : 'task' in op ? op.task : '');
-    if (caller === undefined || this.spec.tasks[caller]!.state !== RUNNING) return f;
-    const path = op.op === 'bind' ? op.source : 'path' in op ? op.path : undefined;
-    if (path !== undefined && (op.op === 'open' || op.op === 'stat' || op.op === 'readlink' || op.op === 'nsid' || op.op === 'bind')) {
+    const path = op.op === 'bind' ? op.source : op.op === 'setns' ? undefined : op.path;
+    if (path !== undefined) {
       const p = parsePath(path);
       if (p && (p.kind === P_NSENTRY || p.kind === P_FD)) {
         const target = this.spec.byName.get(p.task);
@@ -296,6 +298,9 @@ export class Checker {
     return '';
   }
 }
+
+/** The facts of an op that has none to check (shared: never written). */
+const NO_FACTS: PreFacts = Object.freeze({ denied: false, gate: '', expectNs: -2, setnsOk: null });
 
 interface PreFacts {
   denied: boolean; // the caller fails ptrace_may_access on the path's task
