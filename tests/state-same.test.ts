@@ -1,6 +1,6 @@
 // SIM.same and SPEC.same (model/kernel/state.ts sameKState, model/spec/state.ts sameSState):
-// explore gives a successor equal to its node the node's fingerprint without encoding its key,
-// which is sound only if `same` sees every field. Each field of each record kind is changed
+// explore neither keys nor looks up a successor equal to its node, and applies the next op to
+// that copy (Checker.rewind), which is sound only if `same` sees every field. Each field of each record kind is changed
 // here, in the final states of every documented scenario. In npm test and the Stryker suites.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
