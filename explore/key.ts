@@ -22,6 +22,8 @@ import { ENTRY_NAMES, NS_KINDS } from '../model/types.ts';
 const K_PID = 0, K_PROXY = 1, K_NS = 2, K_FILE = 3, K_DENTRY = 4, K_INODE = 5, K_MOUNT = 6;
 const K_SNS = 7, K_HANDLE = 8, K_SMOUNT = 9;
 const NKINDS = 10;
+// the other records whose fields extras() checks: their slots in KeyEncoder.ex, after the kinds'
+const EX_KSTATE = NKINDS, EX_SSTATE = NKINDS + 1, EX_TASK = NKINDS + 2, EX_STASK = NKINDS + 3;
 
 const NS_KIND_IDX: Record<string, number> = Object.fromEntries(NS_KINDS.map((k, i) => [k, i]));
 const ENTRY_IDX = new Map<string, number>(ENTRY_NAMES.map((e, i) => [e, i]));
@@ -135,13 +137,8 @@ export class KeyEncoder {
   private pairedSpec: ReadonlyMap<string, number> | null = null;
   private pairedNt = -1;
   private pairedNs = -1;
-  /** Fields of each record kind that the encoding does not know (see extras), once known. */
-  private ex: (string[] | undefined)[] = new Array(NKINDS).fill(undefined);
-  /** The same for the two state objects and the two task kinds. */
-  private exK: string[] | null = null;
-  private exS: string[] | null = null;
-  private exT: string[] | null = null;
-  private exST: string[] | null = null;
+  /** Fields of each record kind (and of the states and tasks) that the encoding does not know (see extras), once known. */
+  private ex: (string[] | undefined)[] = new Array(EX_STASK + 1).fill(undefined);
   private mountIndex = new Map<string, number>();
   /** The one mount target of the state, when all its mounts share one (the default bounds), else null. */
   private oneTarget: string | null = null;
@@ -261,8 +258,8 @@ export class KeyEncoder {
     this.push(names.fds.length ? fdOrder.indexOf(names.fds[names.fds.length - 1]!) : -1);
     this.push(names.ns.length);
     this.push(sim.uaf === '' ? 0 : 1);
-    const exK = this.exK ??= extras('kstate', sim);
-    const exS = this.exS ??= extras('sstate', spec);
+    const exK = this.ex[EX_KSTATE] ??= extras('kstate', sim);
+    const exS = this.ex[EX_SSTATE] ??= extras('sstate', spec);
     for (let i = 0; i < exK.length; i++) this.push(plain((sim as unknown as Record<string, unknown>)[exK[i]!]));
     for (let i = 0; i < exS.length; i++) this.push(plain((spec as unknown as Record<string, unknown>)[exS[i]!]));
 
@@ -440,7 +437,7 @@ export class KeyEncoder {
 
   private simTask(i: number, fdOrder: readonly string[]): void {
     const t = this.sim.tasks[i]!;
-    const ex = this.exT ??= extras('task', t);
+    const ex = this.ex[EX_TASK] ??= extras('task', t);
     for (let k = 0; k < ex.length; k++) this.push(plain((t as unknown as Record<string, unknown>)[ex[k]!]));
     this.push(t.state); this.push(t.uid); this.push(t.gid); this.push(t.caps); this.push(t.dumpable ? 1 : 0);
     this.push(this.task(t.parent));
@@ -452,7 +449,7 @@ export class KeyEncoder {
     const si = this.simSpec[i]!;
     if (si < 0) { this.push(-5); return; }
     const t = this.spec.tasks[si]!;
-    const ex = this.exST ??= extras('stask', t);
+    const ex = this.ex[EX_STASK] ??= extras('stask', t);
     for (let k = 0; k < ex.length; k++) this.push(plain((t as unknown as Record<string, unknown>)[ex[k]!]));
     const simParent = t.parent >= 0 ? this.specSim[t.parent]! : -1;
     this.push(t.state); this.push(t.uid); this.push(t.gid); this.push(t.caps); this.push(t.dumpable ? 1 : 0);
