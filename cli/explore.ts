@@ -16,6 +16,8 @@ import type { CoverResult } from '../explore/cover.ts';
 import { LifecycleTracker, coverageJson, coverageLines, coverageMarkdown } from '../model/lifecycle/index.ts';
 import { coveringLengths } from '../model/lifecycle/corpus.ts';
 import { EXIT, UsageError, intOpt, printJson, profileOpt, say } from './common.ts';
+import { checkOpValue, TraceError } from '../model/trace.ts';
+import { ENTRY_NAMES, OPEN_FLAGS, OP_NAMES } from '../model/types.ts';
 
 export interface ExploreCliOptions {
   profile?: string; mutant?: string; depth?: string; maxStates?: string; maxMemory?: string; workers?: string;
@@ -26,6 +28,21 @@ export interface ExploreCliOptions {
 
 const CONFIG_KEYS = ['depth', 'maxStates', 'maxMemoryMb', 'workers', 'exact', 'symmetry', 'bounds', 'cover'];
 const COVER_KEYS = ['depth', 'beam', 'members', 'seed', 'splice', 'bounds'];
+
+/** [least, most] of a number that a flag or the config sets: one table, so both take the same values. */
+type Range = readonly [number, number];
+const TOP = Number.MAX_SAFE_INTEGER;
+const RUN_LIMITS = { depth: [0, 1000], maxStates: [1, TOP], maxMemoryMb: [16, TOP], workers: [1, 64] } as const satisfies Record<string, Range>;
+const BOUND_LIMITS = { maxTasks: [0, 16], maxFds: [0, 64], maxNsNames: [0, 64] } as const satisfies Record<string, Range>;
+const COVER_LIMITS = {
+  depth: [1, 1000], beam: [1, 1_000_000], members: [1, 1000], seed: [0, TOP], splice: [0, 1_000_000_000],
+} as const satisfies Record<string, Range>;
+
+/** A config number within its range, or a UsageError naming the file, the key and the range. */
+function checkInt(file: string, where: string, v: unknown, [min, max]: Range): void {
+  if (v === undefined || (Number.isInteger(v) && (v as number) >= min && (v as number) <= max)) return;
+  throw new UsageError(`${file}: ${where} must be an integer ${max === TOP ? `of at least ${min}` : `from ${min} to ${max}`}, got ${JSON.stringify(v)}`);
+}
 
 /** The config's `cover`: false, or {depth?, beam?, members?, seed?, splice?, bounds?} over the cover defaults. */
 export type CoverConfig = false | Partial<typeof COVER_DEFAULTS> & { bounds?: Partial<Bounds> };
@@ -42,19 +59,14 @@ export function readConfig(file: string): Partial<ExploreOptions> & { bounds?: P
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new UsageError(`${file}: a config is a JSON object`);
   const o = doc as Record<string, unknown>;
   for (const k of Object.keys(o)) if (!CONFIG_KEYS.includes(k)) throw new UsageError(`${file}: unknown key "${k}" (one of ${CONFIG_KEYS.join(', ')})`);
-  for (const k of ['depth', 'maxStates', 'maxMemoryMb', 'workers']) {
-    if (o[k] !== undefined && !(Number.isInteger(o[k]) && (o[k] as number) >= (k === 'depth' ? 0 : 1))) throw new UsageError(`${file}: "${k}" must be a positive integer`);
-  }
+  for (const [k, r] of Object.entries(RUN_LIMITS)) checkInt(file, `"${k}"`, o[k], r);
   for (const k of ['exact', 'symmetry']) if (o[k] !== undefined && typeof o[k] !== 'boolean') throw new UsageError(`${file}: "${k}" must be true or false`);
   if (o.bounds !== undefined) checkBounds(file, 'bounds', o.bounds);
   if (o.cover !== undefined && o.cover !== false) {
     if (typeof o.cover !== 'object' || o.cover === null || Array.isArray(o.cover)) throw new UsageError(`${file}: "cover" must be false or an object`);
     const c = o.cover as Record<string, unknown>;
     for (const k of Object.keys(c)) if (!COVER_KEYS.includes(k)) throw new UsageError(`${file}: unknown cover key "${k}" (one of ${COVER_KEYS.join(', ')})`);
-    for (const k of ['depth', 'beam', 'members', 'seed', 'splice']) {
-      const min = k === 'seed' || k === 'splice' ? 0 : 1;
-      if (c[k] !== undefined && !(Number.isInteger(c[k]) && (c[k] as number) >= min)) throw new UsageError(`${file}: cover.${k} must be ${min ? 'a positive' : 'a non-negative'} integer`);
-    }
+    for (const [k, r] of Object.entries(COVER_LIMITS)) checkInt(file, `cover.${k}`, c[k], r);
     if (c.bounds !== undefined) checkBounds(file, 'cover.bounds', c.bounds);
   }
   return o as Partial<ExploreOptions>;
@@ -65,9 +77,43 @@ function checkBounds(file: string, where: string, bounds: unknown): void {
   if (typeof bounds !== 'object' || bounds === null || Array.isArray(bounds)) throw new UsageError(`${file}: "${where}" must be an object`);
   const b = bounds as Record<string, unknown>;
   for (const k of Object.keys(b)) if (!(BOUND_KEYS as string[]).includes(k)) throw new UsageError(`${file}: unknown bound "${k}" in ${where} (one of ${BOUND_KEYS.join(', ')})`);
-  for (const k of ['maxTasks', 'maxFds', 'maxNsNames']) if (b[k] !== undefined && !(Number.isInteger(b[k]) && (b[k] as number) >= 0)) throw new UsageError(`${file}: ${where}.${k} must be a non-negative integer`);
+  for (const [k, r] of Object.entries(BOUND_LIMITS)) checkInt(file, `${where}.${k}`, b[k], r);
   for (const k of ['mounts', 'entries', 'ops', 'flagSets', 'creds']) if (b[k] !== undefined && !Array.isArray(b[k])) throw new UsageError(`${file}: ${where}.${k} must be a list`);
-  if (Array.isArray(b.mounts) && !b.mounts.every((m) => typeof m === 'string' && /^@[A-Za-z0-9_.-]+$/.test(m))) throw new UsageError(`${file}: ${where}.mounts are names like "@m1"`);
+  /** The first element of list `k` that `why` refuses: a UsageError naming it and why. */
+  const each = (k: string, why: (v: unknown) => string): void => {
+    ((b[k] ?? []) as unknown[]).forEach((v, i) => {
+      const w = why(v);
+      if (w) throw new UsageError(`${file}: ${where}.${k}[${i}]${w}`);
+    });
+  };
+  const not = (ok: boolean, v: unknown, what: string): string => (ok ? '' : ` is ${JSON.stringify(v)}, not ${what}`);
+  each('mounts', (m) => not(typeof m === 'string' && /^@[A-Za-z0-9_.-]+$/.test(m), m, 'a mount name like "@m1"'));
+  // an entry is the last component of a /proc/<task>/ns/<entry> path of a trace (model/trace.ts)
+  each('entries', (e) => not(typeof e === 'string' && /^[a-z_]+$/.test(e), e, `an entry name of a-z and _ (${ENTRY_NAMES.join(', ')}, or one no profile has, like bogus)`));
+  if (Array.isArray(b.ops) && b.ops.length === 0) throw new UsageError(`${file}: ${where}.ops is empty: list op families, or leave it out for all the profile has`);
+  each('ops', (f) => not((OP_NAMES as readonly unknown[]).includes(f), f, `an op family (${OP_NAMES.join(', ')})`));
+  each('flagSets', (f) => not(opValue('open', 'flags', f) === '', f, `a list of open flags (${OPEN_FLAGS.join(', ')})`));
+  each('creds', (c) => {
+    if (typeof c !== 'object' || c === null || Array.isArray(c) || Object.keys(c).length === 0) {
+      return not(false, c, 'a credential change like {"uid": 1000} or {"caps": ["CAP_SYS_ADMIN"], "dumpable": false}');
+    }
+    for (const [k, v] of Object.entries(c)) {
+      const w = opValue('cred', k, v);
+      if (w) return `: ${w}`;
+    }
+    return '';
+  });
+}
+
+/** Why `v` is not a value of `field` of `op` (model/trace.ts checks it as in a trace step), '' when it is. */
+function opValue(op: 'open' | 'cred', field: string, v: unknown): string {
+  try {
+    checkOpValue(op, field, v);
+    return '';
+  } catch (e) {
+    if (e instanceof TraceError) return e.message;
+    throw e;
+  }
 }
 
 function fmtInt(n: number): string {
@@ -105,13 +151,13 @@ export async function runExplore(o: ExploreCliOptions): Promise<number> {
     throw new UsageError(`unknown mutant "${o.mutant}" (see procns mutants; one of ${MUTANTS.map((m) => m.name).join(', ')})`);
   }
   const bounds: Partial<Bounds> = exploreBounds(profile, cfg.bounds ?? {});
-  if (o.maxTasks !== undefined) bounds.maxTasks = intOpt('max-tasks', o.maxTasks, 1, 0, 16);
-  if (o.maxFds !== undefined) bounds.maxFds = intOpt('max-fds', o.maxFds, 2, 0, 64);
-  if (o.maxNsNames !== undefined) bounds.maxNsNames = intOpt('max-ns-names', o.maxNsNames, 1, 0, 64);
-  const depth = intOpt('depth', o.depth, cfg.depth ?? exploreDepth(profile), 0, 1000);
-  const maxStates = o.maxStates !== undefined ? intOpt('max-states', o.maxStates, 0, 1) : cfg.maxStates;
-  const maxMemoryMb = o.maxMemory !== undefined ? intOpt('max-memory (MB)', o.maxMemory, 0, 16) : cfg.maxMemoryMb;
-  let workers = intOpt('workers', o.workers, cfg.workers ?? 1, 1, 64);
+  if (o.maxTasks !== undefined) bounds.maxTasks = intOpt('max-tasks', o.maxTasks, 1, ...BOUND_LIMITS.maxTasks);
+  if (o.maxFds !== undefined) bounds.maxFds = intOpt('max-fds', o.maxFds, 2, ...BOUND_LIMITS.maxFds);
+  if (o.maxNsNames !== undefined) bounds.maxNsNames = intOpt('max-ns-names', o.maxNsNames, 1, ...BOUND_LIMITS.maxNsNames);
+  const depth = intOpt('depth', o.depth, cfg.depth ?? exploreDepth(profile), ...RUN_LIMITS.depth);
+  const maxStates = o.maxStates !== undefined ? intOpt('max-states', o.maxStates, 0, ...RUN_LIMITS.maxStates) : cfg.maxStates;
+  const maxMemoryMb = o.maxMemory !== undefined ? intOpt('max-memory (MB)', o.maxMemory, 0, ...RUN_LIMITS.maxMemoryMb) : cfg.maxMemoryMb;
+  let workers = intOpt('workers', o.workers, cfg.workers ?? 1, ...RUN_LIMITS.workers);
   const exact = o.exact ?? cfg.exact ?? false;
   const symmetry = o.symmetry === false ? false : (cfg.symmetry ?? true);
   const notes: string[] = [];
@@ -121,11 +167,11 @@ export async function runExplore(o: ExploreCliOptions): Promise<number> {
   }
   const coverCfg = cfg.cover === false ? null : (cfg.cover ?? {});
   const coverOpts = {
-    depth: intOpt('cover-depth', o.coverDepth, coverCfg?.depth ?? COVER_DEFAULTS.depth, 1, 1000),
-    beam: intOpt('cover-beam', o.coverBeam, coverCfg?.beam ?? COVER_DEFAULTS.beam, 1, 1_000_000),
-    members: intOpt('cover-members', o.coverMembers, coverCfg?.members ?? COVER_DEFAULTS.members, 1, 1000),
-    seed: intOpt('cover-seed', o.coverSeed, coverCfg?.seed ?? COVER_DEFAULTS.seed, 0),
-    splice: intOpt('cover-splice', o.coverSplice, coverCfg?.splice ?? COVER_DEFAULTS.splice, 0, 1_000_000_000),
+    depth: intOpt('cover-depth', o.coverDepth, coverCfg?.depth ?? COVER_DEFAULTS.depth, ...COVER_LIMITS.depth),
+    beam: intOpt('cover-beam', o.coverBeam, coverCfg?.beam ?? COVER_DEFAULTS.beam, ...COVER_LIMITS.beam),
+    members: intOpt('cover-members', o.coverMembers, coverCfg?.members ?? COVER_DEFAULTS.members, ...COVER_LIMITS.members),
+    seed: intOpt('cover-seed', o.coverSeed, coverCfg?.seed ?? COVER_DEFAULTS.seed, ...COVER_LIMITS.seed),
+    splice: intOpt('cover-splice', o.coverSplice, coverCfg?.splice ?? COVER_DEFAULTS.splice, ...COVER_LIMITS.splice),
     // the user's bounds (families, entries, mounts...), widened to the cover phase's tasks and fds
     bounds: { ...bounds, ...COVER_BOUNDS, ...(coverCfg?.bounds ?? {}) },
   };

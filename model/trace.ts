@@ -50,7 +50,7 @@ interface Scope {
 }
 
 function fail(i: number, op: string, field: string, msg: string): never {
-  throw new TraceError(`step ${i}${op ? ` (${op})` : ''}: field "${field}" ${msg}`);
+  throw new TraceError(`${i >= 0 ? `step ${i}${op ? ` (${op})` : ''}: ` : ''}field "${field}" ${msg}`);
 }
 
 function checkPath(i: number, op: string, field: string, v: unknown, sc: Scope): void {
@@ -118,6 +118,20 @@ function checkExpect(i: number, op: string, e: unknown, sc: Scope): void {
     if (k === 'text' && typeof v === 'string') continue;
     fail(i, op, `expect.${k}`, 'is not one of ok (boolean), errno (name), ns (name), names (list), value, text');
   }
+}
+
+/** The field kinds that name nothing (a value the model reads as is). */
+const VALUE_KINDS: ReadonlySet<FieldKind> = new Set(['flags', 'caps', 'uint', 'bool', 'kinds', 'nstype']);
+
+/**
+ * Checks one value of an op's field that names nothing (uid, caps, open flags ...) outside a
+ * trace: explore's bounds list such values (creds, flagSets). Throws TraceError naming the
+ * field, e.g. `field "uid" must be a uid/gid number`.
+ */
+export function checkOpValue(op: Op['op'], field: string, v: unknown): void {
+  const f = FIELDS[op].find((x) => x[0] === field);
+  if (!f || !VALUE_KINDS.has(f[1])) throw new TraceError(`field "${field}" is not a value field of ${op} (${FIELDS[op].filter((x) => VALUE_KINDS.has(x[1])).map((x) => x[0]).join(', ')})`);
+  checkField(-1, op, field, f[1], v, { tasks: new Set(), fds: new Set(), ns: new Set() });
 }
 
 /** Validates steps (binding names as it goes); returns them typed. Throws TraceError. */

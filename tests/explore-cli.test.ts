@@ -103,6 +103,41 @@ describe('procns explore (CLI)', () => {
     writeFileSync(bad, JSON.stringify({ cover: { beams: 2 } }));
     await expect(run({ config: bad })).rejects.toThrow(/unknown cover key "beams"/);
     writeFileSync(bad, JSON.stringify({ cover: { bounds: { maxTasks: -1 } } }));
-    await expect(run({ config: bad })).rejects.toThrow(/cover\.bounds\.maxTasks must be a non-negative integer/);
+    await expect(run({ config: bad })).rejects.toThrow(/cover\.bounds\.maxTasks must be an integer from 0 to 16, got -1/);
+  });
+
+  it('holds a config to what the flags allow and checks every element of a bound list (exit 2, one line)', async () => {
+    const bad = join(dir, 'bad-lists.json');
+    const cases: [unknown, RegExp][] = [
+      // the same ranges as the flags (--workers 1000 is refused; so is "workers": 1000)
+      [{ workers: 1000 }, /"workers" must be an integer from 1 to 64, got 1000/],
+      [{ depth: 1001 }, /"depth" must be an integer from 0 to 1000/],
+      [{ maxMemoryMb: 1 }, /"maxMemoryMb" must be an integer of at least 16, got 1/],
+      [{ bounds: { maxTasks: 17 } }, /bounds\.maxTasks must be an integer from 0 to 16/],
+      [{ cover: { beam: 0 } }, /cover\.beam must be an integer from 1 to 1000000, got 0/],
+      // a list element the search would have ignored, or written into traces that trace v1 refuses
+      [{ bounds: { ops: ['open', 'fly'] } }, /bounds\.ops\[1\] is "fly", not an op family/],
+      [{ bounds: { ops: [] } }, /bounds\.ops is empty/],
+      [{ bounds: { entries: ['net', 'n/et'] } }, /bounds\.entries\[1\] is "n\/et", not an entry name/],
+      [{ bounds: { flagSets: [[], ['O_BOGUS']] } }, /bounds\.flagSets\[1\] is \["O_BOGUS"\], not a list of open flags/],
+      [{ bounds: { creds: [{ uid: -1 }] } }, /bounds\.creds\[0\]: field "uid" must be a uid\/gid number/],
+      [{ bounds: { creds: [{ caps: ['CAP_FLY'] }] } }, /bounds\.creds\[0\]: field "caps" must be a list of CAP_SYS_ADMIN/],
+      [{ bounds: { creds: [{ task: 't1' }] } }, /bounds\.creds\[0\]: field "task" is not a value field of cred/],
+      [{ bounds: { creds: [{}] } }, /bounds\.creds\[0\] is \{\}, not a credential change/],
+      [{ cover: { bounds: { mounts: ['m1'] } } }, /cover\.bounds\.mounts\[0\] is "m1", not a mount name/],
+    ];
+    for (const [cfg, msg] of cases) {
+      writeFileSync(bad, JSON.stringify(cfg));
+      const err = await run({ config: bad }).then(() => null, (e: unknown) => e);
+      expect(err, JSON.stringify(cfg)).toBeInstanceOf(UsageError);
+      expect((err as Error).message, JSON.stringify(cfg)).toMatch(msg);
+      expect((err as Error).message).not.toContain('\n');
+    }
+    // what the checks allow still runs: an entry no profile has (the ENOENT case), a few ops and values
+    writeFileSync(bad, JSON.stringify({ depth: 1, cover: false, bounds: { entries: ['net', 'bogus'], ops: ['open', 'cred'],
+      flagSets: [[], ['O_PATH']], creds: [{ caps: ['CAP_SYS_ADMIN'], dumpable: false }] } }));
+    const { code, doc } = await run({ config: bad });
+    expect(code).toBe(0);
+    expect(doc.transitions).toBeGreaterThan(0);
   });
 });
