@@ -1,6 +1,5 @@
 // procns check: random checking of a profile with fast-check; a violation is shrunk, printed
 // as a trace of format v1, and written to a file that `procns replay` reproduces.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { check } from '../properties/random.ts';
@@ -8,8 +7,8 @@ import { counterexampleTrace } from '../properties/counterexample.ts';
 import { INVARIANT_DOCS } from '../properties/invariants.ts';
 import { violationKey } from '../properties/harness.ts';
 import { activate, findMutant, MUTANTS } from '../model/mutants/index.ts';
-import { mdTable, writeReport } from '../reports/writers.ts';
-import { EXIT, UsageError, intOpt, printJson, profileOpt, say } from './common.ts';
+import { mdTable, writeReport, writeText } from '../reports/writers.ts';
+import { EXIT, UsageError, checkOutDir, checkOutFile, intOpt, printJson, profileOpt, say } from './common.ts';
 import { LifecycleTracker, coverageLines, coverageMarkdown } from '../model/lifecycle/index.ts';
 import { replayCorpus } from '../model/lifecycle/corpus.ts';
 
@@ -28,6 +27,8 @@ export function runCheck(o: CheckCliOptions): number {
     throw new UsageError(`unknown mutant "${o.mutant}" (see procns mutants; one of ${MUTANTS.map((m) => m.name).join(', ')})`);
   }
   if (o.path !== undefined && !/^\d+(:\d+)*$/.test(o.path)) throw new UsageError(`--path must look like 3:0:1, got "${o.path}"`);
+  if (o.out !== undefined) checkOutFile('--out', o.out);
+  if (o.report !== undefined) checkOutDir('--report', o.report, true);
   activate(o.mutant ?? null);
   let r;
   // lifecycle coverage of the random runs, then of the committed covering traces replayed on this profile
@@ -57,8 +58,7 @@ export function runCheck(o: CheckCliOptions): number {
     const key = violationKey(cx.property, cx.detail).replace(/[()]/g, '-').replace(/-$/, '');
     const traceFile = violations.length === 0 && o.out ? o.out
       : join(o.out ? dirname(o.out) : 'procns-out', `check-${profile.name}${o.mutant ? `-${o.mutant}` : ''}-seed${seed}-${key}.json`);
-    mkdirSync(dirname(traceFile), { recursive: true });
-    writeFileSync(traceFile, `${JSON.stringify(trace, null, 2)}\n`);
+    writeText(traceFile, `${JSON.stringify(trace, null, 2)}\n`);
     violations.push({
       property: cx.property, detail: cx.detail, steps: cx.ops.length, shrunkFrom: cx.shrunkFrom,
       seed: cx.seed, path: cx.path, traceFile,

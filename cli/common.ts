@@ -1,14 +1,60 @@
 // Shared CLI plumbing: usage errors (exit 2, one line), option parsing, output.
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Profile } from '../model/profiles.ts';
 import { getProfile, PROFILE_NAMES } from '../model/profiles.ts';
 import type { Trace } from '../model/types.ts';
 import { parseTrace, TraceError } from '../model/trace.ts';
+import { makeDirs, OutputError } from '../reports/writers.ts';
 
 /** Bad usage or bad input: printed as one line, exit code 2. */
 export class UsageError extends Error {}
 
 export const EXIT = { ok: 0, violation: 1, usage: 2, bound: 3 } as const;
+
+/**
+ * Checks before a run that `dir` is, or can be made, a folder this process may write (its
+ * nearest existing ancestor is a writable folder). A bad output path found only after a long
+ * run would lose the run. With `make` (a folder the run writes whatever it finds) the folder is
+ * made now, which also catches what only mkdir tells (procfs refuses one as root). UsageError
+ * naming the flag.
+ */
+export function checkOutDir(flag: string, dir: string, make = false): void {
+  for (let p = resolve(dir); ; p = dirname(p)) {
+    let folder: boolean;
+    try {
+      folder = statSync(p).isDirectory();
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if ((code === 'ENOENT' || code === 'ENOTDIR') && dirname(p) !== p) continue;
+      throw new UsageError(`${flag} ${dir}: ${code ?? (e as Error).message} on ${p}`);
+    }
+    if (!folder) throw new UsageError(`${flag} ${dir}: ${p} is not a folder`);
+    try {
+      accessSync(p, constants.W_OK);
+    } catch {
+      throw new UsageError(`${flag} ${dir}: ${p} is not writable`);
+    }
+    break;
+  }
+  if (!make) return;
+  try {
+    makeDirs(dir);
+  } catch (e) {
+    if (e instanceof OutputError) throw new UsageError(`${flag} ${e.message}`);
+    throw e;
+  }
+}
+
+/** checkOutDir for a file: its folder, and the file is not a folder itself. */
+export function checkOutFile(flag: string, file: string): void {
+  let folder = false;
+  try {
+    folder = statSync(file).isDirectory();
+  } catch { /* not there yet: its folder decides */ }
+  if (folder) throw new UsageError(`${flag} ${file}: is a folder, not a file`);
+  checkOutDir(flag, dirname(file));
+}
 
 export function profileOpt(name: string | undefined, fallback = 'v6.18'): Profile {
   const p = getProfile(name ?? fallback);

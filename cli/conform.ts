@@ -2,13 +2,13 @@
 // on the v6.18 model and on this machine's kernel; every divergence shrunk to a minimal trace
 // and shown with both outcomes. Exit 0 none, 1 divergence(s), 2 bad usage; "skipped: <reason>"
 // (exit 0) when the kernel backend cannot run here.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { KernelBackend } from '../oracle/kernel.ts';
 import { conform } from '../properties/conform.ts';
 import { fmt } from '../properties/harness.ts';
-import { EXIT, UsageError, intOpt, printJson, profileOpt, say } from './common.ts';
+import { EXIT, UsageError, checkOutDir, intOpt, printJson, profileOpt, say } from './common.ts';
+import { writeText } from '../reports/writers.ts';
 import { describeStep } from './replay.ts';
 import { reportSkipped } from './kernel-replay.ts';
 
@@ -24,15 +24,15 @@ export async function runConform(o: ConformCliOptions): Promise<number> {
   const maxOps = intOpt('max-ops', o.maxOps, 12, 1, 1000);
   const settleMs = intOpt('settle-ms', o.settleMs, 1000, 0, 10_000);
   const json = o.json ?? false;
+  if (o.out !== undefined) checkOutDir('--out', o.out);
   const probe = await KernelBackend.probe();
   if (!probe.ok) return reportSkipped('conform', probe.reason, json);
   const r = await conform(profile, { runs, seed, maxOps, settleMs });
   const outDir = o.out ?? 'procns-out';
   const files: string[] = [];
   for (const [i, d] of r.divergences.entries()) {
-    mkdirSync(outDir, { recursive: true });
     const f = join(outDir, `conform-seed${seed}-${i + 1}-${d.op.op}.json`);
-    writeFileSync(f, `${JSON.stringify(d.trace, null, 2)}\n`);
+    writeText(f, `${JSON.stringify(d.trace, null, 2)}\n`);
     files.push(f);
   }
   if (json) {

@@ -1,13 +1,13 @@
 // procns explore: exhaustive bounded model checking of one profile (explore/). Prints progress
 // on stderr, the states per depth, and the shortest trace of each distinct violation, which it
 // also writes to a file that `procns replay` reproduces. Exit 0 / 1 / 2 / 3 (bound hit first).
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { Bounds } from '../properties/alphabet.ts';
 import { counterexampleTrace } from '../properties/counterexample.ts';
 import { activate, findMutant, MUTANTS } from '../model/mutants/index.ts';
-import { mdTable, writeReport } from '../reports/writers.ts';
+import { mdTable, writeReport, writeText } from '../reports/writers.ts';
 import { explore, exploreBounds, exploreDepth } from '../explore/index.ts';
 import type { ExploreOptions, ExploreResult, Progress } from '../explore/index.ts';
 import { keyWarnings } from '../explore/key.ts';
@@ -15,7 +15,7 @@ import { COVER_BOUNDS, COVER_DEFAULTS, coverSearch } from '../explore/cover.ts';
 import type { CoverResult } from '../explore/cover.ts';
 import { LifecycleTracker, coverageJson, coverageLines, coverageMarkdown } from '../model/lifecycle/index.ts';
 import { coveringLengths } from '../model/lifecycle/corpus.ts';
-import { EXIT, UsageError, intOpt, printJson, profileOpt, say } from './common.ts';
+import { EXIT, UsageError, checkOutDir, intOpt, printJson, profileOpt, say } from './common.ts';
 import { checkOpValue, TraceError } from '../model/trace.ts';
 import { ENTRY_NAMES, OPEN_FLAGS, OP_NAMES } from '../model/types.ts';
 
@@ -175,6 +175,8 @@ export async function runExplore(o: ExploreCliOptions): Promise<number> {
     // the user's bounds (families, entries, mounts...), widened to the cover phase's tasks and fds
     bounds: { ...bounds, ...COVER_BOUNDS, ...(coverCfg?.bounds ?? {}) },
   };
+  if (o.out !== undefined) checkOutDir('--out', o.out);
+  if (o.report !== undefined) checkOutDir('--report', o.report, true);
   const pp = o.json ? null : progressPrinter();
   // lifecycle coverage of every explored transition (the one-thread engine observes them)
   const tracker = workers === 1 ? new LifecycleTracker(profile) : null;
@@ -217,8 +219,7 @@ export async function runExplore(o: ExploreCliOptions): Promise<number> {
     const slug = v.key.replace(/[^A-Za-z0-9.]+/g, '-').replace(/-$/, '');
     const dir = o.out ?? 'procns-out';
     const traceFile = join(dir, `explore-${profile.name}${o.mutant ? `-${o.mutant}` : ''}-${slug}.json`);
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(traceFile, `${JSON.stringify(trace, null, 2)}\n`);
+    writeText(traceFile, `${JSON.stringify(trace, null, 2)}\n`);
     violations.push({ property: v.property, key: v.key, detail: v.detail, steps: v.ops.length, phase: v.phase, shortest: v.phase === 'exhaustive', traceFile,
       replay: `procns replay ${traceFile} --backend sim`, trace });
   }

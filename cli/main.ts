@@ -2,6 +2,7 @@
 // 2 bad usage or input (one line on stderr), 3 a resource bound was hit first.
 import { Command, CommanderError } from 'commander';
 import { EXIT, UsageError } from './common.ts';
+import { OutputError } from '../reports/writers.ts';
 import { registerCheck } from './check.ts';
 import { registerReplay } from './replay.ts';
 import { registerSpec } from './spec.ts';
@@ -21,7 +22,7 @@ program.name('procns')
 let pending: Promise<void> = Promise.resolve();
 
 function fatal(e: unknown): never {
-  if (e instanceof UsageError) {
+  if (e instanceof UsageError || e instanceof OutputError) {
     process.stderr.write(`procns: ${e.message}\n`);
     process.exit(EXIT.usage);
   }

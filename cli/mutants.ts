@@ -3,7 +3,7 @@
 // present); a mutant is caught when an engine finds a violation that the faithful model does
 // not have. Prints a table (or --json), writes mutants.json / mutants.md to the report folder,
 // exits 1 when a mutant survives an engine.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import fc from 'fast-check';
@@ -20,8 +20,8 @@ import { minimize, runOps } from '../properties/shrink.ts';
 import { Checker, violationKey } from '../properties/harness.ts';
 import { wellFormed } from '../model/trace.ts';
 import { counterexampleTrace } from '../properties/counterexample.ts';
-import { mdTable, writeReport } from '../reports/writers.ts';
-import { EXIT, UsageError, intOpt, printJson, say } from './common.ts';
+import { mdTable, writeReport, writeText } from '../reports/writers.ts';
+import { EXIT, UsageError, checkOutDir, intOpt, printJson, say } from './common.ts';
 
 /** What one engine found for one mutant. */
 export interface EngineResult {
@@ -349,6 +349,8 @@ export async function runMutants(o: MutantsCliOptions): Promise<number> {
   const eo: ExploreOpts = { depth: intOpt('depth', o.depth, 6, 1, 100), maxStates: intOpt('max-states', o.maxStates, 200_000, 1, 100_000_000) };
   const engine = o.engine ?? 'both';
   if (!['both', 'random', 'exhaustive'].includes(engine)) throw new UsageError(`--engine must be both, random or exhaustive, got "${engine}"`);
+  checkOutDir('--report', o.report ?? 'procns-out', true);
+  if (o.writeTraces !== undefined) checkOutDir('--write-traces', o.writeTraces, true);
   let list = MUTANTS;
   if (o.only !== undefined) {
     const names = o.only.split(',');
@@ -377,10 +379,9 @@ export async function runMutants(o: MutantsCliOptions): Promise<number> {
   };
   writeReport(o.report ?? 'procns-out', doc, markdown(rows, summary, ro, eo));
   if (o.writeTraces !== undefined) {
-    mkdirSync(o.writeTraces, { recursive: true });
     for (const row of rows) {
       const t = mutantTrace(findMutant(row.mutant)!, row);
-      if (t) writeFileSync(join(o.writeTraces, `${row.mutant}.json`), traceJson(t));
+      if (t) writeText(join(o.writeTraces, `${row.mutant}.json`), traceJson(t));
       else say(`${row.mutant}: no counterexample that is a valid v1 trace; ${row.mutant}.json not written`);
     }
   }

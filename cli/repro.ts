@@ -1,16 +1,17 @@
 // procns repro FILE --emit c|sh [--out FILE]: a standalone reproducer of a trace: one C file
 // (cc -O2 -o r r.c && sudo ./r prints each step's outcome and PASS/FAIL) or, for the traces
 // that unshare/nsenter/mount can express, a bash script. No kernel access is needed to emit.
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { emitC, emitSh } from '../oracle/repro.ts';
-import { EXIT, UsageError, readTrace, say } from './common.ts';
+import { EXIT, UsageError, checkOutFile, readTrace, say } from './common.ts';
+import { writeText } from '../reports/writers.ts';
 
 export interface ReproCliOptions { emit?: string; out?: string }
 
 export function runRepro(file: string, o: ReproCliOptions): number {
   const emit = o.emit ?? 'c';
   if (emit !== 'c' && emit !== 'sh') throw new UsageError(`--emit must be c or sh, got "${emit}"`);
+  if (o.out !== undefined) checkOutFile('--out', o.out);
   const trace = readTrace(file);
   let text: string;
   try {
@@ -22,7 +23,7 @@ export function runRepro(file: string, o: ReproCliOptions): number {
     process.stdout.write(text);
     return EXIT.ok;
   }
-  writeFileSync(o.out, text, { mode: emit === 'sh' ? 0o755 : 0o644 });
+  writeText(o.out, text, emit === 'sh' ? 0o755 : 0o644);
   say(emit === 'c'
     ? `wrote ${o.out}: build and run as root with  cc -O2 -o repro ${o.out} && sudo ./repro`
     : `wrote ${o.out}: run as root with  sudo bash ${o.out}`);

@@ -1,6 +1,48 @@
-// Report writers: a JSON document and a Markdown summary of a run, into a report folder.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+// Report writers: a JSON document and a Markdown summary of a run, into a report folder; and
+// the file writes of every command (traces, reports, reproducers), whose failures are one line.
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+/** A file or folder that could not be written: one line naming it and the errno (the CLI exits 2). */
+export class OutputError extends Error {}
+
+const code = (e: unknown): string => (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+
+/**
+ * mkdir -p, one level at a time: Node 20's `mkdirSync(dir, { recursive: true })` never returns
+ * for a path under /proc (it retries the ENOENT that procfs answers), which a typo can give.
+ */
+export function makeDirs(dir: string): void {
+  const full = resolve(dir);
+  const missing: string[] = [];
+  for (let p = full; ; p = dirname(p)) {
+    try {
+      if (!statSync(p).isDirectory()) throw new OutputError(`cannot make folder ${dir}: ${p} is not a folder`);
+      break;
+    } catch (e) {
+      if (e instanceof OutputError) throw e;
+      if (code(e) !== 'ENOENT' || dirname(p) === p) throw new OutputError(`cannot make folder ${dir}: ${code(e)} on ${p}`);
+      missing.push(p);
+    }
+  }
+  for (const p of missing.reverse()) {
+    try {
+      mkdirSync(p);
+    } catch (e) {
+      if (code(e) !== 'EEXIST') throw new OutputError(`cannot make folder ${dir}: ${code(e)} on ${p}`);
+    }
+  }
+}
+
+/** Writes `text` to `file`, making its folder first. */
+export function writeText(file: string, text: string, mode?: number): void {
+  makeDirs(dirname(file));
+  try {
+    writeFileSync(file, text, mode === undefined ? {} : { mode });
+  } catch (e) {
+    throw new OutputError(`cannot write ${file}: ${code(e)}`);
+  }
+}
 
 export interface Report {
   command: string;
@@ -9,11 +51,10 @@ export interface Report {
 
 /** Writes <dir>/<command>.json and <dir>/<command>.md; returns the two paths. */
 export function writeReport(dir: string, report: Report, markdown: string): string[] {
-  mkdirSync(dir, { recursive: true });
   const json = join(dir, `${report.command}.json`);
   const md = join(dir, `${report.command}.md`);
-  writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(md, markdown.endsWith('\n') ? markdown : `${markdown}\n`);
+  writeText(json, `${JSON.stringify(report, null, 2)}\n`);
+  writeText(md, markdown.endsWith('\n') ? markdown : `${markdown}\n`);
   return [json, md];
 }
 

@@ -46,6 +46,14 @@ describe.concurrent('bad input: one line on stderr naming what is wrong, exit 2'
     ['unknown backend', ['replay', file('ok.json', T([])), '--backend', 'qemu'], /unknown backend "qemu"/],
     ['unknown option', ['check', '--frobnicate'], /unknown option '--frobnicate'/],
     ['unknown command', ['frob'], /unknown command 'frob'/],
+    // output paths are checked before the run (a bad one found afterwards would lose the run)
+    ['--report under a file', ['explore', '--depth', '1', '--report', join(file('plain', 'x'), 'r')], /--report .*plain\/r: .*plain is not a folder/],
+    ['--out of explore is a file', ['explore', '--depth', '1', '--out', file('plain2', 'x')], /--out .*plain2: .*plain2 is not a folder/],
+    ['--out of check is a folder', ['check', '--runs', '1', '--out', tmp], /--out .*: is a folder, not a file/],
+    ['repro --out under a file', ['repro', file('ok2.json', T([])), '--out', join(file('plain3', 'x'), 'r.c')], /--out .*plain3 is not a folder/],
+    // Node's recursive mkdir never returns under /proc; procfs refuses the folder (as root) or access does
+    ['--report under /proc', ['check', '--runs', '1', '--report', '/proc/procns-none/r'], /--report .*\/proc(\/procns-none)?\b/],
+    ['--write-traces under /proc', ['mutants', '--only', 'mnt-ns-loop', '--write-traces', '/proc/procns-none'], /--write-traces .*\/proc/],
   ];
   it.each(cases)('%s', async (_name, args, msg) => {
     const r = await procns(...args);
