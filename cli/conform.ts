@@ -24,9 +24,9 @@ export async function runConform(o: ConformCliOptions): Promise<number> {
   const maxOps = intOpt('max-ops', o.maxOps, 12, 1, 1000);
   const settleMs = intOpt('settle-ms', o.settleMs, 1000, 0, 10_000);
   const json = o.json ?? false;
-  if (o.out !== undefined) checkOutDir('--out', o.out);
   const probe = await KernelBackend.probe();
   if (!probe.ok) return reportSkipped('conform', probe.reason, json);
+  if (o.out !== undefined) checkOutDir('--out', o.out); // a default folder is only checked once written to
   const r = await conform(profile, { runs, seed, maxOps, settleMs });
   const outDir = o.out ?? 'procns-out';
   const files: string[] = [];
@@ -73,7 +73,7 @@ export function registerConform(program: Command, run: (code: () => number | Pro
     .option('--seed <S>', 'fast-check seed', '42')
     .option('--max-ops <N>', 'most ops per trace', '12')
     .option('--profile <P>', 'model profile (only v6.18: the kernel of this machine)', 'v6.18')
-    .option('--out <DIR>', 'where to write divergence traces', 'procns-out')
+    .option('--out <DIR>', 'where to write divergence traces (default: procns-out)')
     .option('--settle-ms <MS>', 'how long `alive` waits for asynchronously freed user/pid namespaces', '1000')
     .option('--timing', 'include elapsed time in --json output')
     .option('--json', 'print one JSON document')

@@ -175,7 +175,7 @@ export async function runExplore(o: ExploreCliOptions): Promise<number> {
     // the user's bounds (families, entries, mounts...), widened to the cover phase's tasks and fds
     bounds: { ...bounds, ...COVER_BOUNDS, ...(coverCfg?.bounds ?? {}) },
   };
-  if (o.out !== undefined) checkOutDir('--out', o.out);
+  if (o.out !== undefined) checkOutDir('--out', o.out); // a default folder is only checked once written to
   if (o.report !== undefined) checkOutDir('--report', o.report, true);
   const pp = o.json ? null : progressPrinter();
   // lifecycle coverage of every explored transition (the one-thread engine observes them)
@@ -327,7 +327,7 @@ export function registerExplore(program: Command, run: (code: () => number | Pro
     .option('--cover-seed <S>', `cover phase: seed of the swarm's alphabet subsets (default ${COVER_DEFAULTS.seed})`)
     .option('--cover-splice <N>', `cover phase: most transitions of the splice step after the beams, 0 for none (default ${COVER_DEFAULTS.splice})`)
     .option('--config <FILE>', 'JSON: {depth, maxStates, maxMemoryMb, workers, exact, symmetry, bounds: {...}, cover: false | {depth, beam, members, seed, bounds}}')
-    .option('--out <DIR>', 'where to write counterexample traces', 'procns-out')
+    .option('--out <DIR>', 'where to write counterexample traces (default: procns-out)')
     .option('--report <DIR>', 'write explore.json and explore.md there')
     .option('--json', 'print one JSON document')
     .action((opts: ExploreCliOptions) => run(() => runExplore(opts)));
