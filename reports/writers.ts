@@ -21,7 +21,7 @@ export function makeDirs(dir: string): void {
       break;
     } catch (e) {
       if (e instanceof OutputError) throw e;
-      if (code(e) !== 'ENOENT' || dirname(p) === p) throw new OutputError(`cannot make folder ${dir}: ${code(e)} on ${p}`);
+      if ((code(e) !== 'ENOENT' && code(e) !== 'ENOTDIR') || dirname(p) === p) throw new OutputError(`cannot make folder ${dir}: ${code(e)} on ${p}`);
       missing.push(p);
     }
   }
