@@ -7,8 +7,8 @@ import { counterexampleTrace } from '../properties/counterexample.ts';
 import { INVARIANT_DOCS } from '../properties/invariants.ts';
 import { violationKey } from '../properties/harness.ts';
 import { activate, findMutant, MUTANTS } from '../model/mutants/index.ts';
-import { mdTable, writeReport, writeText } from '../reports/writers.ts';
-import { EXIT, UsageError, checkOutDir, checkOutFile, intOpt, printJson, profileOpt, say } from './common.ts';
+import { mdTable, writeReport } from '../reports/writers.ts';
+import { EXIT, UsageError, checkOutDir, checkOutFile, intOpt, printJson, profileOpt, say, traceLine, writeTrace } from './common.ts';
 import { LifecycleTracker, coverageLines, coverageMarkdown } from '../model/lifecycle/index.ts';
 import { replayCorpus } from '../model/lifecycle/corpus.ts';
 
@@ -58,11 +58,9 @@ export function runCheck(o: CheckCliOptions): number {
     const key = violationKey(cx.property, cx.detail).replace(/[()]/g, '-').replace(/-$/, '');
     const traceFile = violations.length === 0 && o.out ? o.out
       : join(o.out ? dirname(o.out) : 'procns-out', `check-${profile.name}${o.mutant ? `-${o.mutant}` : ''}-seed${seed}-${key}.json`);
-    writeText(traceFile, `${JSON.stringify(trace, null, 2)}\n`);
     violations.push({
       property: cx.property, detail: cx.detail, steps: cx.ops.length, shrunkFrom: cx.shrunkFrom,
-      seed: cx.seed, path: cx.path, traceFile,
-      replay: `procns replay ${traceFile} --backend sim`,
+      seed: cx.seed, path: cx.path, ...writeTrace(traceFile, trace, 'sim'),
       rerun: `procns check --profile ${profile.name} --seed ${seed} --path ${cx.path}${o.mutant ? ` --mutant ${o.mutant}` : ''}`,
       trace,
     });
@@ -103,7 +101,7 @@ export function runCheck(o: CheckCliOptions): number {
         const trace = v.trace as { steps: unknown[] };
         for (const [i, st] of trace.steps.entries()) say(`    ${String(i).padStart(2)} ${JSON.stringify(st)}`);
         say(`  seed ${seed}, path ${v.path}; rerun: ${v.rerun}`);
-        say(`  trace written to ${v.traceFile}; replay it: ${v.replay}`);
+        say(traceLine(v));
       }
     }
   }

@@ -5,7 +5,7 @@ import type { Profile } from '../model/profiles.ts';
 import { getProfile, PROFILE_NAMES } from '../model/profiles.ts';
 import type { Trace } from '../model/types.ts';
 import { parseTrace, TraceError } from '../model/trace.ts';
-import { makeDirs, OutputError } from '../reports/writers.ts';
+import { makeDirs, OutputError, writeText } from '../reports/writers.ts';
 
 /** Bad usage or bad input: printed as one line, exit code 2. */
 export class UsageError extends Error {}
@@ -44,6 +44,25 @@ export function checkOutDir(flag: string, dir: string, make = false): void {
     if (e instanceof OutputError) throw new UsageError(`${flag} ${e.message}`);
     throw e;
   }
+}
+
+/**
+ * Writes a counterexample trace; returns what was written (its path, the replay command) or,
+ * where it cannot be written, why (the run's result stands: its trace is in the output).
+ */
+export function writeTrace(file: string, trace: unknown, backend: string): { traceFile: string; replay: string } | { traceFile: null; traceError: string } {
+  try {
+    writeText(file, `${JSON.stringify(trace, null, 2)}\n`);
+    return { traceFile: file, replay: `procns replay ${file} --backend ${backend}` };
+  } catch (e) {
+    if (e instanceof OutputError) return { traceFile: null, traceError: e.message };
+    throw e;
+  }
+}
+
+/** The line after a printed counterexample: where its trace went and how to replay it, or why it was not written. */
+export function traceLine(v: Record<string, unknown>): string {
+  return v.traceFile ? `  trace written to ${v.traceFile}; replay it: ${v.replay}` : `  trace not written (${v.traceError}); the steps above are the trace`;
 }
 
 /** checkOutDir for a file: its folder, and the file is not a folder itself. */

@@ -7,8 +7,7 @@ import type { Command } from 'commander';
 import { KernelBackend } from '../oracle/kernel.ts';
 import { conform } from '../properties/conform.ts';
 import { fmt } from '../properties/harness.ts';
-import { EXIT, UsageError, checkOutDir, intOpt, printJson, profileOpt, say } from './common.ts';
-import { writeText } from '../reports/writers.ts';
+import { EXIT, UsageError, checkOutDir, intOpt, printJson, profileOpt, say, traceLine, writeTrace } from './common.ts';
 import { describeStep } from './replay.ts';
 import { reportSkipped } from './kernel-replay.ts';
 
@@ -29,12 +28,7 @@ export async function runConform(o: ConformCliOptions): Promise<number> {
   if (o.out !== undefined) checkOutDir('--out', o.out); // a default folder is only checked once written to
   const r = await conform(profile, { runs, seed, maxOps, settleMs });
   const outDir = o.out ?? 'procns-out';
-  const files: string[] = [];
-  for (const [i, d] of r.divergences.entries()) {
-    const f = join(outDir, `conform-seed${seed}-${i + 1}-${d.op.op}.json`);
-    writeText(f, `${JSON.stringify(d.trace, null, 2)}\n`);
-    files.push(f);
-  }
+  const files = r.divergences.map((d, i) => writeTrace(join(outDir, `conform-seed${seed}-${i + 1}-${d.op.op}.json`), d.trace, 'kernel'));
   if (json) {
     printJson({
       command: 'conform', profile: profile.name, kernel: 'live', seed, runs: r.runs, maxOps, ops: r.ops,
@@ -43,7 +37,7 @@ export async function runConform(o: ConformCliOptions): Promise<number> {
       divergences: r.divergences.map((d, i) => ({
         key: d.key, step: d.step, op: d.op, model: d.model, sim: d.sim, kernel: d.kernel, diff: d.diff,
         ...(d.violation ? { violation: d.violation } : {}), runs: d.count, firstRun: d.run, shrunkFrom: d.shrunkFrom,
-        traceFile: files[i], replay: `procns replay ${files[i]} --backend kernel`, trace: d.trace,
+        ...files[i], trace: d.trace,
       })),
     });
   } else {
@@ -60,7 +54,7 @@ export async function runConform(o: ConformCliOptions): Promise<number> {
       }
       say(`      model: ${fmt(d.model)}${fmt(d.sim) !== fmt(d.model) ? ` (simulation: ${fmt(d.sim)})` : ''}`);
       say(`      kernel: ${fmt(d.kernel)}${d.violation ? `   model invariant: ${d.violation}` : ''}`);
-      say(`      trace: ${files[i]}; replay: procns replay ${files[i]} --backend kernel`);
+      say(`    ${traceLine(files[i]!)}`);
     }
   }
   return r.ok ? EXIT.ok : EXIT.violation;

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import type { Bounds } from '../properties/alphabet.ts';
 import { counterexampleTrace } from '../properties/counterexample.ts';
 import { activate, findMutant, MUTANTS } from '../model/mutants/index.ts';
-import { mdTable, writeReport, writeText } from '../reports/writers.ts';
+import { mdTable, writeReport } from '../reports/writers.ts';
 import { explore, exploreBounds, exploreDepth } from '../explore/index.ts';
 import type { ExploreOptions, ExploreResult, Progress } from '../explore/index.ts';
 import { keyWarnings } from '../explore/key.ts';
@@ -15,7 +15,7 @@ import { COVER_BOUNDS, COVER_DEFAULTS, coverSearch } from '../explore/cover.ts';
 import type { CoverResult } from '../explore/cover.ts';
 import { LifecycleTracker, coverageJson, coverageLines, coverageMarkdown } from '../model/lifecycle/index.ts';
 import { coveringLengths } from '../model/lifecycle/corpus.ts';
-import { EXIT, UsageError, checkOutDir, intOpt, printJson, profileOpt, say } from './common.ts';
+import { EXIT, UsageError, checkOutDir, intOpt, printJson, profileOpt, say, traceLine, writeTrace } from './common.ts';
 import { checkOpValue, TraceError } from '../model/trace.ts';
 import { ENTRY_NAMES, OPEN_FLAGS, OP_NAMES } from '../model/types.ts';
 
@@ -219,9 +219,8 @@ export async function runExplore(o: ExploreCliOptions): Promise<number> {
     const slug = v.key.replace(/[^A-Za-z0-9.]+/g, '-').replace(/-$/, '');
     const dir = o.out ?? 'procns-out';
     const traceFile = join(dir, `explore-${profile.name}${o.mutant ? `-${o.mutant}` : ''}-${slug}.json`);
-    writeText(traceFile, `${JSON.stringify(trace, null, 2)}\n`);
-    violations.push({ property: v.property, key: v.key, detail: v.detail, steps: v.ops.length, phase: v.phase, shortest: v.phase === 'exhaustive', traceFile,
-      replay: `procns replay ${traceFile} --backend sim`, trace });
+    violations.push({ property: v.property, key: v.key, detail: v.detail, steps: v.ops.length, phase: v.phase, shortest: v.phase === 'exhaustive',
+      ...writeTrace(traceFile, trace, 'sim'), trace });
   }
   const lifecycle = tracker ? tracker.summary() : null;
   // how long the committed covering trace of each transition never taken is (a depth to try)
@@ -299,7 +298,7 @@ export async function runExplore(o: ExploreCliOptions): Promise<number> {
         say(`  ${v.property}: ${v.detail}`);
         say(`  ${v.shortest ? 'shortest' : 'cover-phase'} trace (${v.steps} steps):`);
         for (const [i, st] of (v.trace as { steps: unknown[] }).steps.entries()) say(`    ${String(i).padStart(2)} ${JSON.stringify(st)}`);
-        say(`  trace written to ${v.traceFile}; replay it: ${v.replay}`);
+        say(traceLine(v));
       }
     }
   }

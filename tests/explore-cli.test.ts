@@ -83,6 +83,24 @@ describe('procns explore (CLI)', () => {
     }
   }, 60_000);
 
+  it('keeps a violation when its trace cannot be written to the default folder: exit 1, the trace in the output, why it was not written', async () => {
+    const cwd = process.cwd();
+    const here = mkdtempSync(join(tmpdir(), 'procns-explore-ro-'));
+    writeFileSync(join(here, 'procns-out'), 'a file where the default folder would go');
+    process.chdir(here);
+    try {
+      const { code, doc } = await run({ profile: 'v3.0', depth: '3', cover: false, out: undefined });
+      expect(code).toBe(1);
+      const v = (doc.violations as { traceFile: string | null; traceError: string; trace: { steps: unknown[] } }[])[0]!;
+      expect(v.traceFile).toBeNull();
+      expect(v.traceError).toMatch(/procns-out is not a folder/);
+      expect(v.trace.steps.length).toBeGreaterThan(0);
+    } finally {
+      process.chdir(cwd);
+      rmSync(here, { recursive: true, force: true });
+    }
+  });
+
   it('exits 3 with partial statistics when --max-states stops it', async () => {
     const { code, doc } = await run({ profile: 'v6.18', maxStates: '20' });
     expect(code).toBe(3);
