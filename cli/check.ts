@@ -75,7 +75,7 @@ export function runCheck(o: CheckCliOptions): number {
       mdTable(['profile', 'seed', 'runs', 'ops', 'result'], [[profile.name, seed, r.runs, r.ops, r.ok ? 'pass' : 'FAIL']]), '',
       '## Properties', '', mdTable(['property', 'what it protects'], properties.map((p) => [p, INVARIANT_DOCS[p]])), '',
       ...(r.counterexample ? ['## Violation', '', `**${r.counterexample.property}**: ${r.counterexample.detail}`, '',
-        mdTable(['property', 'detail', 'steps', 'trace file'], violations.map((v) => [v.property, v.detail, v.steps, v.traceFile])), '',
+        mdTable(['property', 'detail', 'steps', 'trace file'], violations.map((v) => [v.property, v.detail, v.steps, v.traceFile ?? 'not written'])), '',
         `Seed ${seed}; the first one's trace:`, '', '```json',
         JSON.stringify((doc.violation as { trace: unknown }).trace, null, 2), '```'] : []),
       '', ...coverageMarkdown(lifecycle, mdTable),

@@ -263,7 +263,7 @@ export async function runExplore(o: ExploreCliOptions): Promise<number> {
           [[coverDoc.depth, coverDoc.beam, coverDoc.members, coverDoc.splice.pairs, coverDoc.transitions, `${exhaustivePercent}%`, `${lifecycle?.percent ?? 0}%`]])] : []),
       ...(lifecycle ? ['', ...coverageMarkdown(lifecycle, mdTable)] : []),
       ...(violations.length ? ['## Violations (exhaustive phase: shortest trace each; cover phase: short, not proven shortest)', '',
-        mdTable(['property', 'detail', 'steps', 'phase', 'trace file'], violations.map((v) => [v.property, v.detail, v.steps, v.phase, v.traceFile]))] : []),
+        mdTable(['property', 'detail', 'steps', 'phase', 'trace file'], violations.map((v) => [v.property, v.detail, v.steps, v.phase, v.traceFile ?? 'not written']))] : []),
     ].join('\n');
     writeReport(o.report, doc as { command: string }, md);
   }

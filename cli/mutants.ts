@@ -349,14 +349,15 @@ export async function runMutants(o: MutantsCliOptions): Promise<number> {
   const eo: ExploreOpts = { depth: intOpt('depth', o.depth, 6, 1, 100), maxStates: intOpt('max-states', o.maxStates, 200_000, 1, 100_000_000) };
   const engine = o.engine ?? 'both';
   if (!['both', 'random', 'exhaustive'].includes(engine)) throw new UsageError(`--engine must be both, random or exhaustive, got "${engine}"`);
-  checkOutDir('--report', o.report ?? 'procns-out', true);
-  if (o.writeTraces !== undefined) checkOutDir('--write-traces', o.writeTraces, true);
   let list = MUTANTS;
   if (o.only !== undefined) {
     const names = o.only.split(',');
     for (const n of names) if (!findMutant(n)) throw new UsageError(`unknown mutant "${n}" (one of ${MUTANTS.map((m) => m.name).join(', ')})`);
     list = MUTANTS.filter((m) => names.includes(m.name));
   }
+  // last of the checks: these make the folders (the run writes them whatever it finds)
+  checkOutDir('--report', o.report ?? 'procns-out', true);
+  if (o.writeTraces !== undefined) checkOutDir('--write-traces', o.writeTraces, true);
   const rows: MutantRow[] = [];
   for (const m of list) {
     const row = await runMutant(m, ro, eo, { random: engine !== 'exhaustive', exhaustive: engine !== 'random' });
