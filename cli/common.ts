@@ -1,11 +1,11 @@
 // Shared CLI plumbing: usage errors (exit 2, one line), option parsing, output.
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import type { Profile } from '../model/profiles.ts';
 import { getProfile, PROFILE_NAMES } from '../model/profiles.ts';
 import type { Trace } from '../model/types.ts';
 import { parseTrace, TraceError } from '../model/trace.ts';
-import { makeDirs, OutputError, writeText } from '../reports/writers.ts';
+import { makeDirs, nearestFolder, OutputError, writeText } from '../reports/writers.ts';
 
 /** Bad usage or bad input: printed as one line, exit code 2. */
 export class UsageError extends Error {}
@@ -20,26 +20,10 @@ export const EXIT = { ok: 0, violation: 1, usage: 2, bound: 3 } as const;
  * naming the flag.
  */
 export function checkOutDir(flag: string, dir: string, make = false): void {
-  for (let p = resolve(dir); ; p = dirname(p)) {
-    let folder: boolean;
-    try {
-      folder = statSync(p).isDirectory();
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if ((code === 'ENOENT' || code === 'ENOTDIR') && dirname(p) !== p) continue;
-      throw new UsageError(`${flag} ${dir}: ${code ?? (e as Error).message} on ${p}`);
-    }
-    if (!folder) throw new UsageError(`${flag} ${dir}: ${p} is not a folder`);
-    try {
-      accessSync(p, constants.W_OK);
-    } catch {
-      throw new UsageError(`${flag} ${dir}: ${p} is not writable`);
-    }
-    break;
-  }
-  if (!make) return;
   try {
-    makeDirs(dir);
+    const { folder } = nearestFolder(dir);
+    if (!writable(folder)) throw new OutputError(`${dir}: ${folder} is not writable`);
+    if (make) makeDirs(dir);
   } catch (e) {
     if (e instanceof OutputError) throw new UsageError(`${flag} ${e.message}`);
     throw e;
@@ -63,6 +47,15 @@ export function writeTrace(file: string, trace: unknown, backend: string): { tra
 /** The line after a printed counterexample: where its trace went and how to replay it, or why it was not written. */
 export function traceLine(v: Record<string, unknown>): string {
   return v.traceFile ? `  trace written to ${v.traceFile}; replay it: ${v.replay}` : `  trace not written (${v.traceError}); the steps above are the trace`;
+}
+
+function writable(folder: string): boolean {
+  try {
+    accessSync(folder, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** checkOutDir for a file: its folder, and the file is not a folder itself. */

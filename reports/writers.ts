@@ -9,23 +9,32 @@ export class OutputError extends Error {}
 const code = (e: unknown): string => (e as NodeJS.ErrnoException).code ?? (e as Error).message;
 
 /**
+ * The nearest folder that exists on the way up from `dir`, and the folders below it that are
+ * not there yet (the top one first). OutputError `<dir>: <why>` when a file or an errno is in
+ * the way.
+ */
+export function nearestFolder(dir: string): { folder: string; missing: string[] } {
+  const missing: string[] = [];
+  for (let p = resolve(dir); ; p = dirname(p)) {
+    let folder: boolean;
+    try {
+      folder = statSync(p).isDirectory();
+    } catch (e) {
+      if ((code(e) !== 'ENOENT' && code(e) !== 'ENOTDIR') || dirname(p) === p) throw new OutputError(`${dir}: ${code(e)} on ${p}`);
+      missing.push(p);
+      continue;
+    }
+    if (!folder) throw new OutputError(`${dir}: ${p} is not a folder`);
+    return { folder: p, missing: missing.reverse() };
+  }
+}
+
+/**
  * mkdir -p, one level at a time: Node 20's `mkdirSync(dir, { recursive: true })` never returns
  * for a path under /proc (it retries the ENOENT that procfs answers), which a typo can give.
  */
 export function makeDirs(dir: string): void {
-  const full = resolve(dir);
-  const missing: string[] = [];
-  for (let p = full; ; p = dirname(p)) {
-    try {
-      if (!statSync(p).isDirectory()) throw new OutputError(`cannot make folder ${dir}: ${p} is not a folder`);
-      break;
-    } catch (e) {
-      if (e instanceof OutputError) throw e;
-      if ((code(e) !== 'ENOENT' && code(e) !== 'ENOTDIR') || dirname(p) === p) throw new OutputError(`cannot make folder ${dir}: ${code(e)} on ${p}`);
-      missing.push(p);
-    }
-  }
-  for (const p of missing.reverse()) {
+  for (const p of nearestFolder(dir).missing) {
     try {
       mkdirSync(p);
     } catch (e) {
