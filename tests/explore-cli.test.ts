@@ -109,6 +109,14 @@ describe('procns explore (CLI)', () => {
     expect(Array.isArray(doc.statesPerDepth)).toBe(true);
   });
 
+  it('exits 1, not 3, when it found a violation before --max-states stopped it', async () => {
+    // v3.0 breaks ptrace-gate within 4 ops; its depth-4 search holds over 200k states
+    const { code, doc } = await run({ profile: 'v3.0', maxStates: '20000', cover: false });
+    expect(code).toBe(1);
+    expect(doc).toMatchObject({ result: 'fail', complete: false, stoppedBy: 'max-states' });
+    expect((doc.violations as { property: string }[]).map((v) => v.property)).toContain('ptrace-gate');
+  });
+
   it('rejects bad input with one line (exit 2)', async () => {
     await expect(run({ profile: 'v9' })).rejects.toThrow(UsageError);
     await expect(run({ depth: 'x' })).rejects.toThrow(/--depth must be an integer/);
