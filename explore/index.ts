@@ -150,6 +150,8 @@ class Run {
     this.depthBound = opts.depth ?? EXPLORE_DEPTH;
     this.maxStates = opts.maxStates ?? Infinity;
     this.maxMemoryMb = opts.maxMemoryMb ?? Infinity;
+    // the root is a distinct state: a bound of one stops before any expansion
+    if (this.distinct >= this.maxStates && this.depthBound > 0) this.stoppedBy = 'max-states';
   }
 
   violation(v: FoundViolation): void {

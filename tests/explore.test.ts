@@ -125,11 +125,15 @@ describe('explore', () => {
     expect(b.url?.protocol).toBe('data:');
   });
 
-  it('stops at --max-states with partial statistics (complete: false)', () => {
-    const r = exploreSync(v618, { depth: 3, maxStates: 50 });
-    expect(r.complete).toBe(false);
-    expect(r.stoppedBy).toBe('max-states');
-    expect(r.distinctStates).toBe(50);
+  it('stops at --max-states with partial statistics (complete: false), after exactly that many states', () => {
+    for (const maxStates of [1, 2, 50]) { // 1: the root alone
+      const r = exploreSync(v618, { depth: 3, maxStates });
+      expect(r.complete).toBe(false);
+      expect(r.stoppedBy).toBe('max-states');
+      expect(r.distinctStates).toBe(maxStates);
+    }
+    // a search that ends within the bound is complete
+    expect(exploreSync(v618, { depth: 0, maxStates: 1 })).toMatchObject({ complete: true, distinctStates: 1 });
   });
 
   it('exact keys and fingerprints count the same states', () => {
