@@ -21,6 +21,18 @@ program.name('procns')
 
 let pending: Promise<void> = Promise.resolve();
 
+// A reader that closed its end early (`procns spec | head -1`) ends the output, not the run: the
+// exit code stays the run's. Output that cannot be written for another reason (a full disk) is
+// lost output: one line, exit 2.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') return;
+  process.stderr.write(`procns: cannot write the output: ${e.code ?? e.message}\n`);
+  process.exit(EXIT.usage);
+});
+process.stderr.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') process.exit(EXIT.usage);
+});
+
 function fatal(e: unknown): never {
   if (e instanceof UsageError || e instanceof OutputError) {
     process.stderr.write(`procns: ${e.message}\n`);
@@ -50,12 +62,16 @@ registerExplore(program, run);
 registerMutants(program, run);
 
 try {
+  if (process.argv.length <= 2) {
+    throw new UsageError(`missing command: one of ${program.commands.map((c) => c.name()).join(', ')} (procns --help says more)`);
+  }
   await program.parseAsync(process.argv);
   await pending;
 } catch (e) {
   if (e instanceof CommanderError) {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') process.exit(0);
-    process.stderr.write(`procns: ${e.message.replace(/^error: /, '')}\n`);
+    // one line: commander puts its suggestion ("(Did you mean --json?)") on a line of its own
+    process.stderr.write(`procns: ${e.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ')}\n`);
     process.exit(EXIT.usage);
   }
   fatal(e);

@@ -1,7 +1,7 @@
 // The command line as users and scripts see it: exit codes, one-line errors for bad input
 // (exit 2, no stack trace), --json printing one document, replay of a written trace.
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -88,5 +88,42 @@ describe('exit codes and --json', () => {
     const spec = await procns('replay', join(tmp, 'cx.json'), '--backend', 'spec');
     expect(spec.code).toBe(1); // the spec meets every expect, but the lockstep checker still reports the breach
     expect(spec.stdout).toMatch(/violation at step \d+: ptrace-gate/);
+  });
+});
+
+describe('the process around a command', () => {
+  it('no command: one line naming the commands, exit 2', async () => {
+    const r = await procns();
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/missing command: one of check, replay, .*explore/);
+  });
+
+  it('a mistyped option: commander\'s suggestion on the same line, exit 2', async () => {
+    const r = await procns('check', '--jsn');
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/unknown option '--jsn' \(Did you mean --json\?\)/);
+  });
+
+  it.skipIf(!existsSync('/bin/bash'))('a reader that stops early (| head -1) ends the output quietly; the exit code stays the run\'s', async () => {
+    const cmd = `"${process.execPath}" "${join(root, 'bin/procns.mjs')}" spec | head -1 >/dev/null; exit \${PIPESTATUS[0]}`;
+    const r = await run('/bin/bash', ['-c', cmd], { cwd: tmp }).then((x) => ({ code: 0, stderr: x.stderr }), (e: { code: number; stderr: string }) => e);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+
+  it.skipIf(!existsSync('/dev/full'))('output that cannot be written (a full disk): one line, exit 2', async () => {
+    const out = openSync('/dev/full', 'w');
+    try {
+      const child = spawn(process.execPath, [join(root, 'bin/procns.mjs'), 'spec'], { cwd: tmp, stdio: ['ignore', out, 'pipe'] });
+      let err = '';
+      child.stderr!.on('data', (d: Buffer) => { err += String(d); });
+      const code = await new Promise<number | null>((done) => child.on('close', done));
+      expect(code).toBe(2);
+      expect(err.trim().split('\n')).toEqual(['procns: cannot write the output: ENOSPC']);
+    } finally {
+      closeSync(out);
+    }
   });
 });
