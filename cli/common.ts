@@ -78,8 +78,10 @@ export function intOpt(name: string, v: string | undefined, dflt: number, min = 
   if (v === undefined) return dflt;
   if (!/^-?\d+$/.test(v)) throw new UsageError(`--${name} must be an integer, got "${v}"`);
   const n = Number(v);
-  if (n < min || n > max) {
-    throw new UsageError(max === Number.MAX_SAFE_INTEGER ? `--${name} must be at least ${min}, got ${n}` : `--${name} must be between ${min} and ${max}, got ${n}`);
+  // past 2^53 Number() rounds: compare and quote what was given, never the rounded value
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? (n < min ? `at least ${min}` : `at most ${max}`) : `between ${min} and ${max}`;
+    throw new UsageError(`--${name} must be ${range}, got ${v}`);
   }
   return n;
 }
