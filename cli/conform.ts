@@ -4,7 +4,7 @@
 // (exit 0) when the kernel backend cannot run here.
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { KernelBackend } from '../oracle/kernel.ts';
+import { KernelBackend, LIVE_PROFILE } from '../oracle/kernel.ts';
 import { conform } from '../properties/conform.ts';
 import { fmt } from '../properties/harness.ts';
 import { EXIT, UsageError, checkOutDir, intOpt, printJson, profileOpt, say, traceLine, writeTrace } from './common.ts';
@@ -17,7 +17,7 @@ export interface ConformCliOptions {
 
 export async function runConform(o: ConformCliOptions): Promise<number> {
   const profile = profileOpt(o.profile);
-  if (profile.name !== 'v6.18') throw new UsageError(`conform compares the live kernel with profile v6.18 only, got "${profile.name}"`);
+  if (profile.name !== LIVE_PROFILE) throw new UsageError(`conform compares the live kernel with profile ${LIVE_PROFILE} only, got "${profile.name}"`);
   const runs = intOpt('runs', o.runs, 200, 1, 1_000_000);
   const seed = intOpt('seed', o.seed, 42, -(2 ** 31), 2 ** 31 - 1);
   const maxOps = intOpt('max-ops', o.maxOps, 12, 1, 1000);

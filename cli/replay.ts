@@ -17,15 +17,19 @@ export function describeStep(s: Step): string {
   return `${op} ${Object.entries(rest).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')}`;
 }
 
-export function printReplay(file: string, r: ReplayResult, json: boolean): number {
+/** What a replay tells beside its steps: the trace's own profile where it is not the one run. */
+export interface ReplayNote { traceProfile: string; note: string }
+
+export function printReplay(file: string, r: ReplayResult, json: boolean, note?: ReplayNote): number {
   if (json) {
     printJson({
-      command: 'replay', file, backend: r.backend, profile: r.profile, result: r.ok ? 'pass' : 'fail',
+      command: 'replay', file, backend: r.backend, profile: r.profile, ...note, result: r.ok ? 'pass' : 'fail',
       mismatches: r.mismatches, violation: r.violation,
       steps: r.steps.map((s) => ({ index: s.index, op: s.step.op, outcome: s.outcome, ...(s.expect !== undefined ? { expect: s.expect } : {}), met: s.met })),
     });
   } else {
     say(`procns replay ${file}: backend ${r.backend}, profile ${r.profile}`);
+    if (note) say(`note: ${note.note}`);
     for (const s of r.steps) {
       const exp = s.expect === undefined ? '' : `expect ${typeof s.expect === 'object' ? JSON.stringify(s.expect) : String(s.expect)}`;
       say(`  ${String(s.index).padStart(3)} ${s.met ? ' ' : '✗'} ${describeStep(s.step).padEnd(58)} → ${fmt(s.outcome).padEnd(14)} ${exp}`);
@@ -42,9 +46,11 @@ export async function runReplay(file: string, o: ReplayCliOptions): Promise<numb
   if (backend !== 'spec' && backend !== 'sim' && !extra) {
     throw new UsageError(`unknown backend "${backend}" (one of spec, sim${[...extraBackends.keys()].map((k) => `, ${k}`).join('')})`);
   }
+  // an unknown --profile is refused on every backend, before anything runs
+  const chosen = o.profile === undefined ? undefined : profileOpt(o.profile);
   const trace = readTrace(file);
   if (extra) return extra(file, o);
-  const profile = profileOpt(o.profile ?? trace.profile);
+  const profile = chosen ?? profileOpt(trace.profile);
   return printReplay(file, replayModel(trace, backend as 'spec' | 'sim', profile), o.json ?? false);
 }
 
@@ -52,7 +58,7 @@ export function registerReplay(program: Command, run: (code: () => number | Prom
   program.command('replay <FILE>')
     .description('run a trace and print each outcome beside its expect')
     .option('--backend <B>', 'spec, sim, or kernel', 'sim')
-    .option('--profile <P>', 'kernel profile (default: the trace\'s, else v6.18)')
+    .option('--profile <P>', 'kernel profile (default: the trace\'s, else v6.18; the kernel backend: v6.18 only)')
     .option('--json', 'print one JSON document')
     .action((file: string, opts: ReplayCliOptions) => run(() => runReplay(file, opts)));
 }

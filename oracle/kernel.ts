@@ -14,6 +14,9 @@ import { buildExecutor } from './build.ts';
 
 export type ProbeResult = { ok: true } | { ok: false; reason: string };
 
+/** The profile that models this machine's kernel: what the kernel backend is compared with. */
+export const LIVE_PROFILE = 'v6.18';
+
 interface Task {
   name: string;
   id: number;

@@ -44,6 +44,10 @@ describe.concurrent('bad input: one line on stderr naming what is wrong, exit 2'
     ['unknown profile', ['check', '--profile', 'v2.6'], /unknown profile "v2.6"/],
     ['bad --runs', ['check', '--runs', 'many'], /--runs must be an integer/],
     ['unknown backend', ['replay', file('ok.json', T([])), '--backend', 'qemu'], /unknown backend "qemu"/],
+    // refused before the kernel is probed, so as root and as any other user alike
+    ['unknown profile, kernel backend', ['replay', file('ok3.json', T([])), '--backend', 'kernel', '--profile', 'bogus'], /unknown profile "bogus"/],
+    ['unknown profile, spec backend', ['replay', file('ok4.json', T([])), '--backend', 'spec', '--profile', 'bogus'], /unknown profile "bogus"/],
+    ['kernel backend, a profile not the live kernel\'s', ['replay', file('ok5.json', T([])), '--backend', 'kernel', '--profile', 'v3.0'], /--profile v3\.0: the kernel backend runs this machine's live kernel, which profile v6\.18 models/],
     ['unknown option', ['check', '--frobnicate'], /unknown option '--frobnicate'/],
     ['unknown command', ['frob'], /unknown command 'frob'/],
     // output paths are checked before the run (a bad one found afterwards would lose the run)

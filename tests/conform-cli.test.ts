@@ -51,11 +51,15 @@ describe(`procns conform / repro / replay --backend kernel${why}`, () => {
     const traceFile = join(work, 't.json');
     writeFileSync(traceFile, JSON.stringify(good), { mode: 0o644 });
     chmodSync(work, 0o755); // nobody reads the trace too
+    const oldFile = join(work, 'v30.json');
+    writeFileSync(oldFile, JSON.stringify({ ...good, profile: 'v3.0', steps: good.steps.slice(1, 2) }));
     const cOut = join(work, 'r.c');
-    const [conform, usage, replay, reproC, reproSh, nobodyConform, nobodyReplay] = await Promise.all([
+    const [conform, usage, replay, oldReplay, oldOverridden, reproC, reproSh, nobodyConform, nobodyReplay] = await Promise.all([
       cli(['conform', '--runs', '15', '--seed', '3', '--json', '--out', work]),
       cli(['conform', '--runs', 'many']),
       cli(['replay', traceFile, '--backend', 'kernel']),
+      cli(['replay', oldFile, '--backend', 'kernel', '--json']),
+      cli(['replay', oldFile, '--backend', 'kernel', '--profile', 'v6.18', '--json']),
       cli(['repro', traceFile, '--emit', 'c', '--out', cOut]),
       cli(['repro', traceFile, '--emit', 'sh']),
       setpriv ? cli(['conform', '--runs', '5'], true) : Promise.resolve(null),
@@ -69,6 +73,10 @@ describe(`procns conform / repro / replay --backend kernel${why}`, () => {
     expect(replay.code).toBe(1);
     expect(replay.stdout).toMatch(/backend kernel/);
     expect(replay.stdout).toMatch(/✗ lseek .*→ ESPIPE/);
+    // a trace of another profile still runs on the kernel, and the document says whose expects they are
+    expect(oldReplay.code, oldReplay.stderr).toBe(0);
+    expect(JSON.parse(oldReplay.stdout)).toMatchObject({ backend: 'kernel', traceProfile: 'v3.0', note: expect.stringMatching(/expects are for profile v3\.0; this is the live kernel \(modelled by v6\.18\)/), result: 'pass' });
+    expect(JSON.parse(oldOverridden.stdout)).not.toHaveProperty('traceProfile'); // --profile v6.18 overrides the trace's
     expect(reproC.code, reproC.stderr).toBe(0);
     expect(readFileSync(cOut, 'utf8')).toMatch(/int main\(void\)/);
     // lseek is not an op the shell reproducer can express
