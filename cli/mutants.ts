@@ -333,6 +333,20 @@ export function mutantTrace(m: Mutant, row: MutantRow): Trace | null {
   return { ...t, title: `mutant ${m.name} (${m.fn}) breaks ${key}`, description: m.description };
 }
 
+/** Why a row has no trace file: the mutant survived, or no counterexample of it is a valid v1 trace. */
+export function noTraceReason(row: MutantRow): string {
+  return row.random.caught || row.exhaustive.caught ? 'counterexample not expressible as a v1 trace' : 'survived: no counterexample';
+}
+
+/** Writes the row's trace to DIR/<mutant>.json; what the report says of it. */
+function writeMutantTrace(dir: string, row: MutantRow): { traceFile: string } | { traceFile: null; traceNote: string } {
+  const t = mutantTrace(findMutant(row.mutant)!, row);
+  if (!t) return { traceFile: null, traceNote: noTraceReason(row) };
+  const file = join(dir, `${row.mutant}.json`);
+  writeText(file, traceJson(t));
+  return { traceFile: file };
+}
+
 export interface MutantsCliOptions {
   json?: boolean; only?: string; seed?: string; runs?: string; maxOps?: string; depth?: string; maxStates?: string;
   report?: string; engine?: string; traces?: boolean; extraSeeds?: string; writeTraces?: string;
@@ -368,26 +382,23 @@ export async function runMutants(o: MutantsCliOptions): Promise<number> {
     }
   }
   const summary = summarize(rows);
+  const dir = o.writeTraces;
+  const files = rows.map((row) => (dir === undefined ? {} : writeMutantTrace(dir, row)));
   const doc = {
     command: 'mutants', seed: ro.seed, runs: ro.runs, maxOps: ro.maxOps, depth: eo.depth, maxStates: eo.maxStates,
     engines: engine, summary,
-    mutants: rows.map((r) => ({
+    mutants: rows.map((r, i) => ({
       ...r,
       random: { ...r.random, ms: Math.round(r.random.ms), ...(o.traces ? {} : { ops: undefined }) },
       exhaustive: { ...r.exhaustive, ms: Math.round(r.exhaustive.ms), ...(o.traces ? {} : { ops: undefined }) },
+      ...files[i],
     })),
     notExpressible: NOT_EXPRESSIBLE,
   };
   writeReport(o.report ?? 'procns-out', doc, markdown(rows, summary, ro, eo));
-  if (o.writeTraces !== undefined) {
-    for (const row of rows) {
-      const t = mutantTrace(findMutant(row.mutant)!, row);
-      if (t) writeText(join(o.writeTraces, `${row.mutant}.json`), traceJson(t));
-      else say(`${row.mutant}: no counterexample that is a valid v1 trace; ${row.mutant}.json not written`);
-    }
-  }
   if (o.json) printJson(doc);
   else {
+    for (const [i, f] of files.entries()) if ('traceNote' in f) say(`${rows[i]!.mutant}: ${f.traceNote}; ${rows[i]!.mutant}.json not written`);
     say('');
     for (const [k, v] of Object.entries(summary)) say(`  ${k}: ${Array.isArray(v) ? v.join(', ') || '-' : v}`);
     say(`  report: ${join(o.report ?? 'procns-out', 'mutants.md')}`);

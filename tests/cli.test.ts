@@ -93,6 +93,19 @@ describe('exit codes and --json', () => {
     expect(spec.code).toBe(1); // the spec meets every expect, but the lockstep checker still reports the breach
     expect(spec.stdout).toMatch(/violation at step \d+: ptrace-gate/);
   });
+
+  it('mutants --json --write-traces prints one document, which says which trace was written and why one was not', async () => {
+    const traces = join(tmp, 'mtraces');
+    const args = ['mutants', '--only', 'mnt-ns-loop', '--engine', 'random', '--extra-seeds', '0', '--report', join(tmp, 'mrep'), '--write-traces', traces, '--json'];
+    const [lost, caught] = await Promise.all([procns(...args, '--runs', '1', '--max-ops', '1'), procns(...args, '--runs', '200')]);
+    expect(lost.code).toBe(1); // one op cannot break mnt-ns-loop: it survives
+    expect(JSON.parse(lost.stdout).mutants[0]).toMatchObject({ mutant: 'mnt-ns-loop', traceFile: null, traceNote: 'survived: no counterexample' });
+    expect(caught.code).toBe(0);
+    const row = JSON.parse(caught.stdout).mutants[0];
+    expect(row).toMatchObject({ traceFile: join(traces, 'mnt-ns-loop.json') });
+    expect(row).not.toHaveProperty('traceNote');
+    expect(JSON.parse(readFileSync(row.traceFile, 'utf8')).origin.mutant).toBe('mnt-ns-loop');
+  });
 });
 
 describe('the process around a command', () => {

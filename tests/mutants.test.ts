@@ -11,7 +11,7 @@ import { activeMutants } from '../model/kernel/mutant-hooks.ts';
 import { getProfile, PROFILES } from '../model/profiles.ts';
 import { check } from '../properties/random.ts';
 import { runOps } from '../properties/shrink.ts';
-import { randomEngine, summarize } from '../cli/mutants.ts';
+import { noTraceReason, randomEngine, summarize } from '../cli/mutants.ts';
 import { wellFormed } from '../model/trace.ts';
 import type { MutantRow } from '../cli/mutants.ts';
 
@@ -58,6 +58,16 @@ describe('mutant catalog', () => {
     expect(s.shrunkEqualsShortest).toBe('1/2');
     expect(s.worstShrunkOverShortest).toBe(1.5);
     expect(s.medianRandomMs).toBe(10);
+  });
+
+  it('a row without a trace file says whether the mutant survived or its counterexample is no v1 trace', () => {
+    const row = (random: boolean, exhaustive: boolean): MutantRow => ({
+      mutant: 'm', fn: 'f', category: 'refcount', description: '', history: '', profile: 'v6.18',
+      random: { caught: random, ms: 1, masked: [] }, exhaustive: { caught: exhaustive, ms: 1, masked: [] }, shrunkLength: null, shortestLength: null,
+    });
+    expect(noTraceReason(row(false, false))).toBe('survived: no counterexample');
+    expect(noTraceReason(row(true, false))).toBe('counterexample not expressible as a v1 trace');
+    expect(noTraceReason(row(false, true))).toBe('counterexample not expressible as a v1 trace');
   });
 });
 
