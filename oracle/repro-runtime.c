@@ -7,23 +7,24 @@
  *     int main(void) { return run(TITLE, STEPS, NSTEPS); }
  * It plays the driver's role of oracle/kernel.ts in C: it starts the executor (in-process
  * fork, same sandbox), maps trace names to pids / fd numbers / paths, replays each step,
- * prints the outcome beside the expectation and PASS / FAIL. */
+ * prints the outcome beside the expectation and PASS / FAIL. A name is kept as a pointer into
+ * STEPS and compared whole: a copy cut to a buffer's size would make long names collide. */
 
 #define MAXKV 24
 #define MAXT 64
 #define MAXF 64
 #define MAXN 256
 
-typedef struct { char name[64]; int num; } fdslot;
+typedef struct { const char *name; int num; } fdslot;
 typedef struct {
-  char name[64];
+  const char *name;
   int id, pid, lpid, parent, state; /* state: 0 running, 1 zombie, 2 reaped */
   fdslot fds[MAXF];
   int nfds;
 } rtask;
 static rtask T[MAXT];
 static int NT, next_id = 1;
-static struct { char name[64]; char val[64]; } NSN[MAXN]; /* nsid ... as NAME */
+static struct { const char *name; char val[64]; } NSN[MAXN]; /* nsid ... as NAME */
 static int NNSN;
 static struct { char id[32]; char fh[160]; } FH[MAXN];
 static int NFH;
@@ -36,21 +37,25 @@ static const char *kv(const char *const *s, const char *k) {
     if (!strcmp(s[i], k)) return s[i + 1];
   return NULL;
 }
-static rtask *task_by(const char *name) {
+/* Whether name is the len bytes at s (a name inside a path). */
+static int same(const char *name, const char *s, size_t len) { return strlen(name) == len && !strncmp(name, s, len); }
+static rtask *task_byn(const char *s, size_t len) {
   for (int i = 0; i < NT; i++)
-    if (!strcmp(T[i].name, name)) return &T[i];
+    if (same(T[i].name, s, len)) return &T[i];
   return NULL;
 }
-static int fd_of(rtask *t, const char *name) {
-  if (!t || !name) return -1;
+static rtask *task_by(const char *name) { return task_byn(name, strlen(name)); }
+static int fd_ofn(rtask *t, const char *s, size_t len) {
+  if (!t || !s) return -1;
   for (int i = 0; i < t->nfds; i++)
-    if (!strcmp(t->fds[i].name, name)) return t->fds[i].num;
+    if (same(t->fds[i].name, s, len)) return t->fds[i].num;
   return -1;
 }
+static int fd_of(rtask *t, const char *name) { return name ? fd_ofn(t, name, strlen(name)) : -1; }
 static void fd_bind(rtask *t, const char *name, int num) {
   for (int i = 0; i < t->nfds; i++)
     if (!strcmp(t->fds[i].name, name)) { t->fds[i].num = num; return; }
-  if (t->nfds < MAXF) { snprintf(t->fds[t->nfds].name, 64, "%s", name); t->fds[t->nfds++].num = num; }
+  if (t->nfds < MAXF) { t->fds[t->nfds].name = name; t->fds[t->nfds++].num = num; }
 }
 static void fd_unbind(rtask *t, const char *name) {
   for (int i = 0; i < t->nfds; i++)
@@ -99,20 +104,16 @@ static void map_path(const char *p, char *out, size_t cap) {
     snprintf(out, cap, "%s/f_%s", sdir, p + 5);
     if (!strchr(p + 5, '/')) ensure_file(out);
   } else if (!strncmp(p, "/proc/", 6)) {
-    char who[64];
-    const char *rest = strchr(p + 6, '/');
-    size_t wl = rest ? (size_t)(rest - (p + 6)) : strlen(p + 6);
-    snprintf(who, sizeof who, "%.*s", (int)wl, p + 6);
+    const char *who = p + 6, *rest = strchr(who, '/');
+    size_t wl = rest ? (size_t)(rest - who) : strlen(who);
     if (!rest) rest = "";
-    if (!strcmp(who, "self") || !strcmp(who, "thread-self")) { snprintf(out, cap, "%s", p); return; }
-    rtask *t = task_by(who);
+    if (same("self", who, wl) || same("thread-self", who, wl)) { snprintf(out, cap, "%s", p); return; }
+    rtask *t = task_byn(who, wl);
     int pid = t ? t->pid : 999999999;
     if (!strncmp(rest, "/fd/", 4)) {
-      char fdn[64];
       const char *tail = strchr(rest + 4, '/');
       size_t fl = tail ? (size_t)(tail - (rest + 4)) : strlen(rest + 4);
-      snprintf(fdn, sizeof fdn, "%.*s", (int)fl, rest + 4);
-      int n = fd_of(t, fdn);
+      int n = fd_ofn(t, rest + 4, fl);
       snprintf(out, cap, "/proc/%d/fd/%d%s", pid, n < 0 ? 999999 : n, tail ? tail : "");
     } else {
       snprintf(out, cap, "/proc/%d%s", pid, rest);
@@ -182,7 +183,7 @@ static void apply(const char *const *s, outcome *o) {
     if (!ok) ERR(R[1]);
     rtask *c = &T[NT++];
     *c = *p;
-    snprintf(c->name, sizeof c->name, "%s", tn);
+    c->name = tn;
     c->id = id;
     c->pid = atoi(rget("pid"));
     c->lpid = atoi(rget("lpid"));
@@ -264,7 +265,7 @@ static void apply(const char *const *s, outcome *o) {
   if (!ok && NR > 2 && !strcmp(R[2], "gone")) t->state = 1;
   from_reply(ok, o, want_names, want_value);
   if (ok && !strcmp(op, "nsid") && o->has_ns && NNSN < MAXN) {
-    snprintf(NSN[NNSN].name, 64, "%s", kv(s, "as"));
+    NSN[NNSN].name = kv(s, "as");
     snprintf(NSN[NNSN++].val, 64, "%s", o->ns);
   }
 }
@@ -334,7 +335,7 @@ static int run(const char *title, const char *const (*steps)[MAXKV], int nsteps)
   char *d = strstr(line, "dir="), *p = strstr(line, "pid=");
   snprintf(sdir, sizeof sdir, "%.*s", (int)strcspn(d + 4, "\t\n"), d + 4);
   memset(&T[0], 0, sizeof T[0]);
-  snprintf(T[0].name, 64, "init");
+  T[0].name = "init";
   T[0].pid = T[0].lpid = atoi(p + 4);
   T[0].parent = -1;
   NT = 1;

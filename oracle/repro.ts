@@ -86,6 +86,19 @@ const KIND_FLAG: Record<string, string> = {
   cgroup: '--cgroup', time: '--time',
 };
 
+/**
+ * A trace name as the tail of a shell identifier, one to one: letters and digits stay, `_` is
+ * `__` and any other byte is `_` and two hex digits (tasks `a-b` and `a_b` are `a_2d`, `a__b`).
+ */
+export function shName(name: string): string {
+  let out = '';
+  for (const b of Buffer.from(name, 'utf8')) {
+    const c = String.fromCharCode(b);
+    out += /[A-Za-z0-9]/.test(c) ? c : c === '_' ? '__' : `_${b.toString(16).padStart(2, '0')}`;
+  }
+  return out;
+}
+
 function shq(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
@@ -115,9 +128,10 @@ export function emitSh(trace: Trace): string {
     '}',
     'run() { if "$@" >/dev/null 2>&1; then echo ok; else echo failed; fi; }',
   ];
-  const pidVar = (t: string) => (t === 'init' ? '$$' : `$P_${t.replace(/\W/g, '_')}`);
-  const fdVar = (f: string) => `FD_${f.replace(/\W/g, '_')}`;
-  const nsVar = (n: string) => `NS_${n.replace(/\W/g, '_')}`;
+  // mount and file names are [A-Za-z0-9_.-] (trace v1) and stay as they are in paths
+  const pidVar = (t: string) => (t === 'init' ? '$$' : `$P_${shName(t)}`);
+  const fdVar = (f: string) => `FD_${shName(f)}`;
+  const nsVar = (n: string) => `NS_${shName(n)}`;
   const exited = new Set<string>();
   const path = (p: string): string => {
     if (p.startsWith('@')) return `$D/m_${p.slice(1)}`;

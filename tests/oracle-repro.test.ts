@@ -7,8 +7,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KernelBackend } from '../oracle/kernel.ts';
 import { findCompiler } from '../oracle/build.ts';
-import { emitC, emitSh } from '../oracle/repro.ts';
+import { emitC, emitSh, shName } from '../oracle/repro.ts';
 import type { Trace } from '../model/types.ts';
+import { replayModel } from '../properties/replay.ts';
+import { getProfile } from '../model/profiles.ts';
 
 const probe = await KernelBackend.probe();
 const skip = !probe.ok;
@@ -57,6 +59,30 @@ const failingTrace: Trace = {
   steps: [{ op: 'open', task: 'init', path: '/proc/init/ns/net', fd: 'f', expect: 'EACCES' }],
 };
 
+/**
+ * Tasks, fds and namespaces whose names differ only in `-` against `_`, after `pre`: the shell
+ * reproducer once made both `$P_a_b`; with a 64-byte `pre` the C runtime once cut both to the
+ * same 63 bytes. Step 8 reads the ns of the task that is still there.
+ */
+const namesTrace = (pre: string): Trace => ({
+  format: 'procns-trace/1',
+  title: 'names that differ only in - and _',
+  profile: 'v6.18',
+  steps: [
+    { op: 'spawn', task: `${pre}a-b`, parent: 'init', newns: ['net'], expect: 'ok' },
+    { op: 'spawn', task: `${pre}a_b`, parent: 'init', expect: 'ok' },
+    { op: 'open', task: 'init', path: `/proc/${pre}a-b/ns/net`, fd: `${pre}f-1`, expect: 'ok' },
+    { op: 'open', task: 'init', path: `/proc/${pre}a_b/ns/uts`, fd: `${pre}f_1`, expect: 'ok' },
+    { op: 'nsid', task: 'init', path: `/proc/${pre}a-b/ns/net`, as: `${pre}N-1`, expect: 'ok' },
+    { op: 'close', task: 'init', fd: `${pre}f-1`, expect: 'ok' },
+    { op: 'close', task: 'init', fd: `${pre}f_1`, expect: 'ok' },
+    { op: 'exit', task: `${pre}a_b`, expect: 'ok' },
+    { op: 'reap', task: `${pre}a_b`, expect: 'ok' },
+    { op: 'readlink', task: 'init', path: `/proc/${pre}a-b/ns/net`, expect: 'ok' },
+  ],
+});
+const LONG = 'long'.repeat(16);
+
 function compileAndRun(trace: Trace, name: string): { status: number | null; out: string } {
   const src = join(work, `${name}.c`);
   const bin = join(work, name);
@@ -94,6 +120,32 @@ describe(`standalone reproducers${why}`, () => {
     const r = spawnSync('bash', [sh], { encoding: 'utf8', timeout: 15_000 });
     expect(r.stdout, r.stdout + r.stderr).toMatch(/\nPASS\n$/);
     expect(r.status).toBe(0);
+  });
+  for (const [label, pre] of [['short names', ''], ['64-byte prefixes', LONG]] as const) {
+    it.skipIf(skip)(`emitSh and emitC: ${label} that differ only in - and _ stay apart on the kernel${why}`, () => {
+      const t = namesTrace(pre);
+      expect(replayModel(t, 'sim', getProfile('v6.18')!).ok).toBe(true);
+      const sh = join(work, `names-${pre.length}.sh`);
+      writeFileSync(sh, emitSh(t));
+      const r = spawnSync('bash', [sh], { encoding: 'utf8', timeout: 15_000 });
+      expect(r.stdout, r.stdout + r.stderr).toMatch(/\nPASS\n$/);
+      const c = compileAndRun(t, `names-${pre.length}`);
+      expect(c.out, c.out).toMatch(/\nPASS\n$/);
+      expect([r.status, c.status]).toEqual([0, 0]);
+    });
+  }
+  it('emitSh gives each task, fd and namespace name its own shell variable; emitC keeps every name whole', () => {
+    const vars = (text: string, re: RegExp) => [...new Set([...text.matchAll(re)].map((m) => m[1]))];
+    const sh = emitSh(namesTrace(''));
+    expect(vars(sh, /\b(P_\w+)=/g)).toEqual(['P_a_2db', 'P_a__b']);
+    expect(vars(sh, /\{(FD_\w+)\}</g)).toEqual(['FD_f_2d1', 'FD_f__1']);
+    const c = emitC(namesTrace(LONG));
+    for (const n of [`${LONG}a-b`, `${LONG}a_b`, `${LONG}f-1`, `${LONG}f_1`, `${LONG}N-1`]) expect(c).toContain(`"${n}"`);
+    // one to one, and always an identifier's tail
+    const names = ['a-b', 'a_b', 'a_2db', 'a__b', 'a.b', 'a b', 'ä', 'a_c3_a4', '_', '-', 'x'];
+    const ids = names.map(shName);
+    expect(new Set(ids).size).toBe(names.length);
+    for (const id of ids) expect(id).toMatch(/^\w+$/);
   });
   it('emitSh refuses what shell tools cannot express', () => {
     expect(() => emitSh(bindTrace)).toThrow(/alive|setns|nsid/);
