@@ -2,10 +2,11 @@
 // as a trace of format v1, and written to a file that `procns replay` reproduces.
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
-import { check } from '../properties/random.ts';
+import { check, runAt } from '../properties/random.ts';
+import type { Counterexample, Replay } from '../properties/random.ts';
 import { counterexampleTrace } from '../properties/counterexample.ts';
 import { INVARIANT_DOCS } from '../properties/invariants.ts';
-import { violationKey } from '../properties/harness.ts';
+import { VIOLATION_KEYS, violationKey } from '../properties/harness.ts';
 import { activate, findMutant, MUTANTS } from '../model/mutants/index.ts';
 import { mdTable, writeReport } from '../reports/writers.ts';
 import { EXIT, UsageError, checkOutDir, checkOutFile, intOpt, printJson, profileOpt, say, traceLine, writeTrace } from './common.ts';
@@ -14,19 +15,22 @@ import { replayCorpus } from '../model/lifecycle/corpus.ts';
 
 export interface CheckCliOptions {
   profile?: string; runs?: string; seed?: string; mutant?: string; json?: boolean; report?: string;
-  path?: string; maxOps?: string; out?: string; timing?: boolean; maxViolations?: string;
+  path?: string; mask?: string; maxOps?: string; out?: string; timing?: boolean; maxViolations?: string;
 }
+
+const MAX_RUNS = 10_000_000;
 
 export function runCheck(o: CheckCliOptions): number {
   const profile = profileOpt(o.profile);
-  const runs = intOpt('runs', o.runs, 1000, 1, 10_000_000);
+  const runs = intOpt('runs', o.runs, 1000, 1, MAX_RUNS);
   const seed = intOpt('seed', o.seed, 42, -(2 ** 31), 2 ** 31 - 1);
   const maxOps = intOpt('max-ops', o.maxOps, 60, 1, 10_000);
   const maxViolations = intOpt('max-violations', o.maxViolations, 8, 1, 100);
   if (o.mutant !== undefined && !findMutant(o.mutant)) {
     throw new UsageError(`unknown mutant "${o.mutant}" (see procns mutants; one of ${MUTANTS.map((m) => m.name).join(', ')})`);
   }
-  if (o.path !== undefined && !/^\d+(:\d+)*$/.test(o.path)) throw new UsageError(`--path must look like 3:0:1, got "${o.path}"`);
+  const replay = o.path === undefined ? undefined : pathOpt(o.path, seed, maxOps);
+  const mask = o.mask === undefined ? [] : maskOpt(o.mask);
   if (o.out !== undefined) checkOutFile('--out', o.out);
   if (o.report !== undefined) checkOutDir('--report', o.report, true);
   activate(o.mutant ?? null);
@@ -36,7 +40,7 @@ export function runCheck(o: CheckCliOptions): number {
   const all = new LifecycleTracker(profile);
   let corpus = 0;
   try {
-    r = check(profile, { runs, seed, maxOps, maxViolations, observer: random, ...(o.path ? { path: o.path } : {}) });
+    r = check(profile, { runs, seed, maxOps, maxViolations, observer: random, mask, ...(replay ? { replay } : {}) });
     corpus = replayCorpus(profile, all);
   } finally {
     activate(null);
@@ -48,7 +52,8 @@ export function runCheck(o: CheckCliOptions): number {
   const opsPerSecond = Math.round((r.ops / r.ms) * 1000);
   const doc: Record<string, unknown> = {
     command: 'check', profile: profile.name, ...(o.mutant ? { mutant: o.mutant } : {}),
-    seed, runs: r.runs, ops: r.ops, properties, result: r.ok ? 'pass' : 'fail', lifecycle,
+    seed, ...(replay ? { path: replay.path } : {}), ...(mask.length ? { mask } : {}),
+    runs: r.runs, ops: r.ops, properties, result: r.ok ? 'pass' : 'fail', lifecycle,
   };
   if (o.timing) Object.assign(doc, { ms: Math.round(r.ms), opsPerSecond });
   const violations: Record<string, unknown>[] = [];
@@ -61,7 +66,7 @@ export function runCheck(o: CheckCliOptions): number {
     violations.push({
       property: cx.property, detail: cx.detail, steps: cx.ops.length, shrunkFrom: cx.shrunkFrom,
       seed: cx.seed, path: cx.path, ...writeTrace(traceFile, trace, 'sim'),
-      rerun: `procns check --profile ${profile.name} --seed ${seed} --path ${cx.path}${o.mutant ? ` --mutant ${o.mutant}` : ''}`,
+      masked: cx.masked, rerun: rerunCommand(profile.name, maxOps, cx, o.mutant),
       trace,
     });
   }
@@ -90,8 +95,9 @@ export function runCheck(o: CheckCliOptions): number {
     say(`  runs ${r.runs}, ops ${r.ops}, properties ${properties.length}, ${opsPerSecond.toLocaleString('en-US')} ops/s (${(r.ms / 1000).toFixed(2)} s)`);
     for (const line of coverageLines(lifecycle)) say(line);
     say(`    (random runs alone: ${lifecycle.randomRunsPercent}%; then ${corpus} covering traces replayed)`);
+    if (replay) say(`  replayed the one run that --path ${replay.path} names${mask.length ? `, masking ${mask.join(', ')}` : ''}`);
     if (r.ok) {
-      say('  result: PASS (every invariant and the refinement held after every op)');
+      say(`  result: PASS (every invariant and the refinement held after every op${replay ? ' of that run' : ''})`);
     } else {
       say(`  result: FAIL, ${violations.length} distinct violation(s)${lifecycle.disagreements.length ? ` and ${lifecycle.disagreements.length} lifecycle disagreement(s)` : ''}, most severe first`);
       for (const v of violations) {
@@ -108,13 +114,49 @@ export function runCheck(o: CheckCliOptions): number {
   return r.ok ? EXIT.ok : EXIT.violation;
 }
 
+/**
+ * The one run a --path names, from the same seed and --max-ops as the search that printed it.
+ * Its first number is the run's index, which no search reaches past MAX_RUNS: a larger one
+ * would have fast-check skip runs for ever.
+ */
+function pathOpt(path: string, seed: number, maxOps: number): Replay {
+  if (!/^\d+(:\d+)*$/.test(path)) throw new UsageError(`--path must look like 3:0:1, got "${path}"`);
+  const run = Number(path.split(':')[0]);
+  if (run >= MAX_RUNS) throw new UsageError(`--path must start with a run index below ${MAX_RUNS} (the most --runs), got ${path.split(':')[0]}`);
+  const found = runAt(seed, maxOps, path);
+  if (!found) throw new UsageError(`--path ${path} names no run of seed ${seed} with --max-ops ${maxOps}: a shrink index in it is past the last shrink at its step`);
+  return found;
+}
+
+function maskOpt(list: string): string[] {
+  const keys = list.split(',');
+  const bad = keys.find((k) => !VIOLATION_KEYS.includes(k));
+  if (bad !== undefined) {
+    throw new UsageError(`--mask "${bad}" is not a violation key (one of ${VIOLATION_KEYS.filter((k) => !k.startsWith('refinement(')).join(', ')}, or refinement(<op>) such as refinement(open))`);
+  }
+  return keys;
+}
+
+/** The command that checks one counterexample's run alone, with the keys its round had masked: it reproduces that violation. */
+function rerunCommand(profile: string, maxOps: number, cx: Counterexample, mutant: string | undefined): string {
+  const words = ['procns', 'check', '--profile', profile, '--seed', String(cx.seed), '--max-ops', String(maxOps), '--path', cx.path,
+    ...(cx.masked.length ? ['--mask', cx.masked.join(',')] : []), ...(mutant ? ['--mutant', mutant] : [])];
+  return words.map(shellWord).join(' ');
+}
+
+/** A word as a POSIX shell reads it back: quoted where it has more than letters, digits and -_.,:/=@+% (refinement(open)). */
+function shellWord(w: string): string {
+  return /^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
+}
+
 export function registerCheck(program: Command, run: (code: () => number) => void): void {
   program.command('check')
     .description('random checking of one profile: every invariant and the refinement after every op')
     .option('--profile <P>', 'kernel profile: seed, v3.0, v3.8, v6.18', 'v6.18')
     .option('--runs <N>', 'random runs (each up to --max-ops ops)', '1000')
     .option('--seed <S>', 'fast-check seed', '42')
-    .option('--path <P>', 'fast-check path of a failing run, to replay it')
+    .option('--path <P>', 'check only the one run this fast-check path names among the runs of --seed and --max-ops, instead of searching (each violation\'s rerun gives it)')
+    .option('--mask <KEYS>', 'violation keys to let pass, comma-separated: ptrace-gate, refinement(open), ... (a rerun gives those its search round had masked)')
     .option('--max-ops <N>', 'most ops per run', '60')
     .option('--mutant <M>', 'switch on a seeded bug from the catalog')
     .option('--max-violations <N>', 'distinct violations to look for before stopping', '8')

@@ -2,6 +2,7 @@
 // names a trace binds (namespaces named by `nsid ... as`), and checks every invariant and the
 // refinement after the op. Engines never look inside ops or states: they call apply().
 import type { Op, Outcome } from '../model/types.ts';
+import { OP_NAMES } from '../model/types.ts';
 import type { Profile } from '../model/profiles.ts';
 import type { KState } from '../model/kernel/state.ts';
 import { F_NS } from '../model/kernel/state.ts';
@@ -11,7 +12,7 @@ import { SIM, SPEC } from '../model/step.ts';
 import { mapWith } from '../model/records.ts';
 import { mayInspect } from '../model/spec/access.ts';
 import { file_ns } from '../model/kernel/nsfs.ts';
-import { checkState, currentNs, pinnedNs, setnsAllowed } from './invariants.ts';
+import { checkState, currentNs, INVARIANT_DOCS, pinnedNs, setnsAllowed } from './invariants.ts';
 import { parsePath, P_FD, P_NSENTRY } from '../model/kernel/namei.ts';
 
 export interface Violation {
@@ -43,6 +44,10 @@ export function violationKey(property: string, detail: string): string {
   if (property === 'ptrace-gate' && detail.includes(' answered ')) return 'ptrace-gate(errno)';
   return property;
 }
+
+/** Every key violationKey gives: each property, ptrace-gate's errno one, refinement's per op. */
+export const VIOLATION_KEYS: readonly string[] = [...Object.keys(INVARIANT_DOCS).filter((p) => p !== 'refinement'),
+  'ptrace-gate(errno)', ...OP_NAMES.map((op) => `refinement(${op})`)];
 
 /** Two levels in lockstep, with the trace's namespace names bound per level. */
 export class Checker {

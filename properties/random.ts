@@ -14,8 +14,10 @@ import { minimize, runOps } from './shrink.ts';
 export interface CheckOptions {
   runs?: number;
   seed?: number;
-  /** fast-check replay path of a failing run. */
-  path?: string;
+  /** One run to replay instead of searching (see runAt): a rerun of one printed counterexample. */
+  replay?: Replay;
+  /** Violation keys (see violationKey) to let pass from the start, as the round that found a counterexample had. */
+  mask?: readonly string[];
   maxOps?: number;
   bounds?: Partial<Bounds>;
   /** Sees every run's start and every applied op (e.g. lifecycle coverage); off the hot path when absent. */
@@ -36,6 +38,14 @@ export interface Counterexample {
   shrunkFrom: number;
   seed: number;
   path: string;
+  /** The keys masked in the round that found it: replaying `path` with them reproduces it. */
+  masked: string[];
+}
+
+/** One run of a seed, named by its fast-check path, and the choices that run is made of. */
+export interface Replay {
+  path: string;
+  choices: Choice[];
 }
 
 export interface CheckResult {
@@ -55,6 +65,21 @@ type Choice = [number, number, number, number, number];
 export function runArbitrary(maxOps: number): fc.Arbitrary<Choice[]> {
   const n = fc.nat({ max: 0xffff });
   return fc.array(fc.tuple(n, n, n, n, n), { maxLength: maxOps, size: 'max' });
+}
+
+/**
+ * The run that a fast-check path names among the runs of `seed` (a run index, then the shrink
+ * taken at each step), or undefined when the path names none (a shrink index past the last
+ * shrink). Generation does not depend on the property, so an always-failing one walks the path.
+ */
+export function runAt(seed: number, maxOps: number, path: string): Replay | undefined {
+  const walk = fc.property(runArbitrary(maxOps), (_run: Choice[]) => false);
+  try {
+    const details = fc.check(walk, { seed, path, numRuns: 1, endOnFailure: true });
+    return details.failed && details.counterexample ? { path, choices: details.counterexample[0] } : undefined;
+  } catch {
+    return undefined; // fast-check's "Unable to replay, got wrong path": a shrink index past the last, mid-path
+  }
 }
 
 /** Decodes choices into ops, running them; stops at the first violation. */
@@ -86,7 +111,8 @@ const rank = (c: Counterexample): number => {
 /**
  * Random checking. When a run fails, its violation is shrunk and recorded, its key is masked,
  * and the search goes on (same seed, fresh runs) for other distinct violations, up to
- * `maxViolations`. Deterministic for a given seed.
+ * `maxViolations`. Deterministic for a given seed. With `replay`, that one run is checked
+ * instead (with `mask`, the keys its round had masked, it gives the same counterexample).
  */
 export function check(profile: Profile, opts: CheckOptions & { maxViolations?: number } = {}): CheckResult {
   const runs = opts.runs ?? 200;
@@ -94,27 +120,35 @@ export function check(profile: Profile, opts: CheckOptions & { maxViolations?: n
   const alphabet = new Alphabet(profile, opts.bounds);
   const maxOps = opts.maxOps ?? 60;
   const found: Counterexample[] = [];
-  const ignore = new Set<string>();
+  const ignore = new Set<string>(opts.mask);
   let ops = 0;
   let runsDone = 0;
   const t0 = performance.now();
-  for (let round = 0; round < (opts.maxViolations ?? 1); round++) {
-    const prop = fc.property(runArbitrary(maxOps), (choices) => {
-      const r = play(profile, alphabet, choices, ignore, opts.observer);
-      ops += r.ops.length;
-      return r.violation === null;
-    });
-    const details = fc.check(prop, { numRuns: runs, seed, ...(opts.path && round === 0 ? { path: opts.path } : {}), endOnFailure: false });
-    runsDone += details.numRuns;
-    if (!details.failed || !details.counterexample) break;
-    const final = play(profile, alphabet, details.counterexample[0], ignore);
-    const v = final.violation;
-    if (!v) break;
+  const holds = (choices: Choice[]): boolean => {
+    const r = play(profile, alphabet, choices, ignore, opts.observer);
+    ops += r.ops.length;
+    return r.violation === null;
+  };
+  // a failing run (fast-check has shrunk it) is shrunk at the trace level, recorded with the keys masked so far, then masked
+  const record = (choices: Choice[], path: string): void => {
+    const final = play(profile, alphabet, choices, ignore);
+    const v = final.violation!; // play is deterministic: the run fails again
     const key = violationKey(v.property, v.detail);
     const minimal = minimize(profile, final.ops, key, ignore);
     const again = runOps(profile, minimal, ignore).violation ?? v;
-    found.push({ property: again.property, detail: again.detail, ops: minimal, shrunkFrom: final.ops.length, seed, path: details.counterexamplePath ?? '' });
+    found.push({ property: again.property, detail: again.detail, ops: minimal, shrunkFrom: final.ops.length, seed, path, masked: [...ignore] });
     ignore.add(key);
+  };
+  if (opts.replay) {
+    runsDone = 1;
+    if (!holds(opts.replay.choices)) record(opts.replay.choices, opts.replay.path);
+  } else {
+    for (let round = 0; round < (opts.maxViolations ?? 1); round++) {
+      const details = fc.check(fc.property(runArbitrary(maxOps), holds), { numRuns: runs, seed, endOnFailure: false });
+      runsDone += details.numRuns;
+      if (!details.failed || !details.counterexample) break;
+      record(details.counterexample[0], details.counterexamplePath ?? '');
+    }
   }
   const ms = performance.now() - t0;
   found.sort((a, b) => rank(a) - rank(b));

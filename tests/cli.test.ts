@@ -43,6 +43,10 @@ describe.concurrent('bad input: one line on stderr naming what is wrong, exit 2'
     ['wrong format', ['replay', file('fmt.json', { format: 'x', steps: [] })], /field "format" must be "procns-trace\/1"/],
     ['unknown profile', ['check', '--profile', 'v2.6'], /unknown profile "v2.6"/],
     ['bad --runs', ['check', '--runs', 'many'], /--runs must be an integer/],
+    // a --path names one run of the seed: one it cannot name is refused before anything runs
+    ['--path past its run\'s shrinks', ['check', '--path', '0:99999'], /--path 0:99999 names no run of seed 42 with --max-ops 60/],
+    ['--path past the most runs', ['check', '--path', '99999999999999999999999'], /--path must start with a run index below 10000000/],
+    ['unknown --mask key', ['check', '--mask', 'identity,refinement(fork)'], /--mask "refinement\(fork\)" is not a violation key/],
     ['unknown backend', ['replay', file('ok.json', T([])), '--backend', 'qemu'], /unknown backend "qemu"/],
     // refused before the kernel is probed, so as root and as any other user alike
     ['unknown profile, kernel backend', ['replay', file('ok3.json', T([])), '--backend', 'kernel', '--profile', 'bogus'], /unknown profile "bogus"/],
