@@ -8,8 +8,8 @@ import { counterexampleTrace } from '../properties/counterexample.ts';
 import { INVARIANT_DOCS } from '../properties/invariants.ts';
 import { VIOLATION_KEYS, violationKey } from '../properties/harness.ts';
 import { activate, findMutant, MUTANTS } from '../model/mutants/index.ts';
-import { mdTable, writeReport } from '../reports/writers.ts';
-import { EXIT, UsageError, checkOutDir, checkOutFile, intOpt, printJson, profileOpt, say, traceLine, writeTrace } from './common.ts';
+import { mdTable, reportNames, writeReport } from '../reports/writers.ts';
+import { EXIT, UsageError, checkOutputs, intOpt, printJson, profileOpt, say, traceLine, writeTrace } from './common.ts';
 import { LifecycleTracker, coverageLines, coverageMarkdown } from '../model/lifecycle/index.ts';
 import { replayCorpus } from '../model/lifecycle/corpus.ts';
 
@@ -31,8 +31,8 @@ export function runCheck(o: CheckCliOptions): number {
   }
   const replay = o.path === undefined ? undefined : pathOpt(o.path, seed, maxOps);
   const mask = o.mask === undefined ? [] : maskOpt(o.mask);
-  if (o.out !== undefined) checkOutFile('--out', o.out);
-  if (o.report !== undefined) checkOutDir('--report', o.report, true);
+  // the other violations' traces go beside --out's file: its folder is checked with it
+  checkOutputs([{ flag: '--out', file: o.out }, { flag: '--report', folder: o.report, files: reportNames('check') }]);
   activate(o.mutant ?? null);
   let r;
   // lifecycle coverage of the random runs, then of the committed covering traces replayed on this profile

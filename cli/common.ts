@@ -1,33 +1,69 @@
 // Shared CLI plumbing: usage errors (exit 2, one line), option parsing, output.
-import { accessSync, constants, readFileSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
 import type { Profile } from '../model/profiles.ts';
 import { getProfile, PROFILE_NAMES } from '../model/profiles.ts';
 import type { Trace } from '../model/types.ts';
 import { parseTrace, TraceError } from '../model/trace.ts';
-import { makeDirs, nearestFolder, OutputError, writeText } from '../reports/writers.ts';
+import { OutputError, probeWrite, writeText } from '../reports/writers.ts';
 
 /** Bad usage or bad input: printed as one line, exit code 2. */
 export class UsageError extends Error {}
 
 export const EXIT = { ok: 0, violation: 1, usage: 2, bound: 3 } as const;
 
+/** An option's value that names a path must not be empty (commander passes `--out ''` on as ''). */
+export function notEmpty(flag: string, v: string | undefined): void {
+  if (v === '') throw new UsageError(`${flag} must not be empty`);
+}
+
 /**
- * Checks before a run that `dir` is, or can be made, a folder this process may write (its
- * nearest existing ancestor is a writable folder). A bad output path found only after a long
- * run would lose the run. With `make` (a folder the run writes whatever it finds) the folder is
- * made now, which also catches what only mkdir tells (procfs refuses one as root). UsageError
- * naming the flag.
+ * A path a run will write, given by `flag` (undefined: the flag was not given): a file, or a
+ * folder with the names of the files the run writes there (`files`), or, left out, names not
+ * known before the run.
  */
-export function checkOutDir(flag: string, dir: string, make = false): void {
-  try {
-    const { folder } = nearestFolder(dir);
-    if (!writable(folder)) throw new OutputError(`${dir}: ${folder} is not writable`);
-    if (make) makeDirs(dir);
-  } catch (e) {
-    if (e instanceof OutputError) throw new UsageError(`${flag} ${e.message}`);
-    throw e;
+export type Output = { flag: string; file: string | undefined } | { flag: string; folder: string | undefined; files?: readonly string[] };
+
+/** One path of an Output, with what it is. */
+interface Target { flag: string; path: string; kind: 'file' | 'folder' }
+
+/**
+ * Checks before a run every path it will write (a bad one found only after a long run would
+ * lose the run): none empty, no file that another output also writes or needs as its folder,
+ * and each one writable, found by trying (reports/writers.ts probeWrite, which leaves nothing
+ * behind). UsageError naming the flag.
+ */
+export function checkOutputs(outputs: readonly Output[]): void {
+  const targets = outputs.flatMap(targetsOf);
+  for (const f of targets.filter((t) => t.kind === 'file')) {
+    for (const t of targets) if (t !== f) clash(f, t);
   }
+  for (const t of targets) {
+    try {
+      probeWrite(t.path, t.kind);
+    } catch (e) {
+      if (e instanceof OutputError) throw new UsageError(`${t.flag} ${e.message}`);
+      throw e;
+    }
+  }
+}
+
+/** The paths an output names: none when its flag was not given; UsageError when it is empty. */
+function targetsOf(o: Output): Target[] {
+  const given = 'file' in o ? o.file : o.folder;
+  if (given === undefined) return [];
+  notEmpty(o.flag, given);
+  if ('file' in o) return [{ flag: o.flag, path: given, kind: 'file' }];
+  if (!o.files) return [{ flag: o.flag, path: given, kind: 'folder' }];
+  return o.files.map((n) => ({ flag: o.flag, path: join(given, n), kind: 'file' }));
+}
+
+/** UsageError when target `t` is the file `f` or lies under it (one would overwrite or block the other). */
+function clash(f: Target, t: Target): void {
+  const file = resolve(f.path);
+  const other = resolve(t.path);
+  if (other === file) throw new UsageError(`${f.flag} ${f.path}: ${t.flag} writes that file too (give them different paths)`);
+  if (other.startsWith(`${file}${sep}`)) throw new UsageError(`${f.flag} ${f.path}: ${t.flag} writes ${t.path}, which needs a folder there`);
 }
 
 /**
@@ -47,25 +83,6 @@ export function writeTrace(file: string, trace: unknown, backend: string): { tra
 /** The line after a printed counterexample: where its trace went and how to replay it, or why it was not written. */
 export function traceLine(v: Record<string, unknown>): string {
   return v.traceFile ? `  trace written to ${v.traceFile}; replay it: ${v.replay}` : `  trace not written (${v.traceError}); the steps above are the trace`;
-}
-
-function writable(folder: string): boolean {
-  try {
-    accessSync(folder, constants.W_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** checkOutDir for a file: its folder, and the file is not a folder itself. */
-export function checkOutFile(flag: string, file: string): void {
-  let folder = false;
-  try {
-    folder = statSync(file).isDirectory();
-  } catch { /* not there yet: its folder decides */ }
-  if (folder) throw new UsageError(`${flag} ${file}: is a folder, not a file`);
-  checkOutDir(flag, dirname(file));
 }
 
 export function profileOpt(name: string | undefined, fallback = 'v6.18'): Profile {

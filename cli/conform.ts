@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { KernelBackend, LIVE_PROFILE } from '../oracle/kernel.ts';
 import { conform } from '../properties/conform.ts';
 import { fmt } from '../properties/harness.ts';
-import { EXIT, UsageError, checkOutDir, intOpt, printJson, profileOpt, say, traceLine, writeTrace } from './common.ts';
+import { EXIT, UsageError, checkOutputs, intOpt, printJson, profileOpt, say, traceLine, writeTrace } from './common.ts';
 import { describeStep } from './replay.ts';
 import { reportSkipped } from './kernel-replay.ts';
 
@@ -23,9 +23,9 @@ export async function runConform(o: ConformCliOptions): Promise<number> {
   const maxOps = intOpt('max-ops', o.maxOps, 12, 1, 1000);
   const settleMs = intOpt('settle-ms', o.settleMs, 1000, 0, 10_000);
   const json = o.json ?? false;
+  checkOutputs([{ flag: '--out', folder: o.out }]); // a default folder is only checked once written to
   const probe = await KernelBackend.probe();
   if (!probe.ok) return reportSkipped('conform', probe.reason, json);
-  if (o.out !== undefined) checkOutDir('--out', o.out); // a default folder is only checked once written to
   const r = await conform(profile, { runs, seed, maxOps, settleMs });
   const outDir = o.out ?? 'procns-out';
   const files = r.divergences.map((d, i) => writeTrace(join(outDir, `conform-seed${seed}-${i + 1}-${d.op.op}.json`), d.trace, 'kernel'));

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import type { Bounds } from '../properties/alphabet.ts';
 import { counterexampleTrace } from '../properties/counterexample.ts';
 import { activate, findMutant, MUTANTS } from '../model/mutants/index.ts';
-import { mdTable, writeReport } from '../reports/writers.ts';
+import { mdTable, reportNames, writeReport } from '../reports/writers.ts';
 import { explore, exploreBounds, exploreDepth } from '../explore/index.ts';
 import type { ExploreOptions, ExploreResult, Progress } from '../explore/index.ts';
 import { keyWarnings } from '../explore/key.ts';
@@ -15,7 +15,7 @@ import { COVER_BOUNDS, COVER_DEFAULTS, coverSearch } from '../explore/cover.ts';
 import type { CoverResult } from '../explore/cover.ts';
 import { LifecycleTracker, coverageJson, coverageLines, coverageMarkdown } from '../model/lifecycle/index.ts';
 import { coveringLengths } from '../model/lifecycle/corpus.ts';
-import { EXIT, UsageError, checkOutDir, intOpt, printJson, profileOpt, say, traceLine, writeTrace } from './common.ts';
+import { EXIT, UsageError, checkOutputs, intOpt, notEmpty, printJson, profileOpt, say, traceLine, writeTrace } from './common.ts';
 import { checkOpValue, TraceError } from '../model/trace.ts';
 import { ENTRY_NAMES, OPEN_FLAGS, OP_NAMES } from '../model/types.ts';
 
@@ -146,7 +146,8 @@ function progressPrinter(): { onProgress: (p: Progress) => void; end: () => void
 
 export async function runExplore(o: ExploreCliOptions): Promise<number> {
   const profile = profileOpt(o.profile);
-  const cfg = o.config ? readConfig(o.config) : {};
+  notEmpty('--config', o.config);
+  const cfg = o.config !== undefined ? readConfig(o.config) : {};
   if (o.mutant !== undefined && !findMutant(o.mutant)) {
     throw new UsageError(`unknown mutant "${o.mutant}" (see procns mutants; one of ${MUTANTS.map((m) => m.name).join(', ')})`);
   }
@@ -175,8 +176,8 @@ export async function runExplore(o: ExploreCliOptions): Promise<number> {
     // the user's bounds (families, entries, mounts...), widened to the cover phase's tasks and fds
     bounds: { ...bounds, ...COVER_BOUNDS, ...(coverCfg?.bounds ?? {}) },
   };
-  if (o.out !== undefined) checkOutDir('--out', o.out); // a default folder is only checked once written to
-  if (o.report !== undefined) checkOutDir('--report', o.report, true);
+  // a default --out folder is only checked once written to (a trace it cannot take is still printed)
+  checkOutputs([{ flag: '--out', folder: o.out }, { flag: '--report', folder: o.report, files: reportNames('explore') }]);
   const pp = o.json ? null : progressPrinter();
   // lifecycle coverage of every explored transition (the one-thread engine observes them)
   const tracker = workers === 1 ? new LifecycleTracker(profile) : null;

@@ -20,8 +20,8 @@ import { minimize, runOps } from '../properties/shrink.ts';
 import { Checker, violationKey } from '../properties/harness.ts';
 import { wellFormed } from '../model/trace.ts';
 import { counterexampleTrace } from '../properties/counterexample.ts';
-import { mdTable, writeReport, writeText } from '../reports/writers.ts';
-import { EXIT, UsageError, checkOutDir, intOpt, printJson, say } from './common.ts';
+import { mdTable, reportNames, writeReport, writeText } from '../reports/writers.ts';
+import { EXIT, UsageError, checkOutputs, intOpt, printJson, say } from './common.ts';
 
 /** What one engine found for one mutant. */
 export interface EngineResult {
@@ -369,9 +369,11 @@ export async function runMutants(o: MutantsCliOptions): Promise<number> {
     for (const n of names) if (!findMutant(n)) throw new UsageError(`unknown mutant "${n}" (one of ${MUTANTS.map((m) => m.name).join(', ')})`);
     list = MUTANTS.filter((m) => names.includes(m.name));
   }
-  // last of the checks: these make the folders (the run writes them whatever it finds)
-  checkOutDir('--report', o.report ?? 'procns-out', true);
-  if (o.writeTraces !== undefined) checkOutDir('--write-traces', o.writeTraces, true);
+  // the report is written whatever the campaign finds; a trace file for each mutant that has one
+  checkOutputs([
+    { flag: '--report', folder: o.report ?? 'procns-out', files: reportNames('mutants') },
+    { flag: '--write-traces', folder: o.writeTraces, files: list.map((m) => `${m.name}.json`) },
+  ]);
   const rows: MutantRow[] = [];
   for (const m of list) {
     const row = await runMutant(m, ro, eo, { random: engine !== 'exhaustive', exhaustive: engine !== 'random' });

@@ -3,7 +3,7 @@
 // that unshare/nsenter/mount can express, a bash script. No kernel access is needed to emit.
 import type { Command } from 'commander';
 import { emitC, emitSh } from '../oracle/repro.ts';
-import { EXIT, UsageError, checkOutFile, readTrace, say } from './common.ts';
+import { EXIT, UsageError, checkOutputs, readTrace, say } from './common.ts';
 import { writeText } from '../reports/writers.ts';
 
 export interface ReproCliOptions { emit?: string; out?: string }
@@ -11,7 +11,7 @@ export interface ReproCliOptions { emit?: string; out?: string }
 export function runRepro(file: string, o: ReproCliOptions): number {
   const emit = o.emit ?? 'c';
   if (emit !== 'c' && emit !== 'sh') throw new UsageError(`--emit must be c or sh, got "${emit}"`);
-  if (o.out !== undefined) checkOutFile('--out', o.out);
+  checkOutputs([{ flag: '--out', file: o.out }]);
   const trace = readTrace(file);
   let text: string;
   try {

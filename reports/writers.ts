@@ -1,6 +1,6 @@
 // Report writers: a JSON document and a Markdown summary of a run, into a report folder; and
 // the file writes of every command (traces, reports, reproducers), whose failures are one line.
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, mkdirSync, openSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 /** A file or folder that could not be written: one line naming it and the errno (the CLI exits 2). */
@@ -32,15 +32,66 @@ export function nearestFolder(dir: string): { folder: string; missing: string[] 
 /**
  * mkdir -p, one level at a time: Node 20's `mkdirSync(dir, { recursive: true })` never returns
  * for a path under /proc (it retries the ENOENT that procfs answers), which a typo can give.
+ * Each folder it makes is pushed on `made` as soon as it exists (so a caller can take them back).
  */
-export function makeDirs(dir: string): void {
+export function makeDirs(dir: string, made: string[] = []): void {
   for (const p of nearestFolder(dir).missing) {
     try {
       mkdirSync(p);
+      made.push(p);
     } catch (e) {
       if (code(e) !== 'EEXIST') throw new OutputError(`cannot make folder ${dir}: ${code(e)} on ${p}`);
     }
   }
+}
+
+/** Whether a path names a folder by its spelling: a trailing slash, or a last component . or .. */
+const namesFolder = (path: string): boolean => /(^|\/)(\.\.?)?$/.test(path);
+
+/**
+ * Checks that `path` (a file, or a folder that files of names not known yet go into) can be
+ * written, by doing what the write will do and taking it back: make the missing folders,
+ * create the file (a probe file in a folder; an existing file is opened for appending, which
+ * changes nothing), then remove what it made. access(W_OK) cannot tell: as root it says yes
+ * for /proc and /sys, which refuse the create. OutputError naming the path and the errno.
+ */
+export function probeWrite(path: string, kind: 'file' | 'folder'): void {
+  if (kind === 'file' && namesFolder(path)) throw new OutputError(`${path}: names a folder, not a file`);
+  const made: string[] = [];
+  try {
+    makeDirs(kind === 'file' ? dirname(path) : path, made);
+    if (kind === 'folder') return createAndRemove(join(path, `.procns-probe-${process.pid}`), `cannot write in ${path}`);
+    let st;
+    try {
+      st = statSync(path);
+    } catch {
+      return createAndRemove(path, `cannot write ${path}`);
+    }
+    if (st.isDirectory()) throw new OutputError(`${path}: is a folder, not a file`);
+    try {
+      // a FIFO or device would block or act on open: its permission bits are all one may ask
+      if (st.isFile()) closeSync(openSync(path, 'a'));
+      else accessSync(path, constants.W_OK);
+    } catch (e) {
+      throw new OutputError(`cannot write ${path}: ${code(e)}`);
+    }
+  } finally {
+    for (const p of made.reverse()) {
+      try {
+        rmdirSync(p);
+      } catch { /* something else wrote into it meanwhile: then it is not ours to remove */ }
+    }
+  }
+}
+
+/** Creates `file` (it must not exist) and removes it again; OutputError `<what>: <errno>`. */
+function createAndRemove(file: string, what: string): void {
+  try {
+    closeSync(openSync(file, 'wx'));
+  } catch (e) {
+    throw new OutputError(`${what}: ${code(e)}`);
+  }
+  unlinkSync(file);
 }
 
 /** Writes `text` to `file`, making its folder first. */
@@ -58,10 +109,12 @@ export interface Report {
   [key: string]: unknown;
 }
 
+/** The names of a report's two files in its folder. */
+export const reportNames = (command: string): [string, string] => [`${command}.json`, `${command}.md`];
+
 /** Writes <dir>/<command>.json and <dir>/<command>.md; returns the two paths. */
 export function writeReport(dir: string, report: Report, markdown: string): string[] {
-  const json = join(dir, `${report.command}.json`);
-  const md = join(dir, `${report.command}.md`);
+  const [json, md] = reportNames(report.command).map((n) => join(dir, n)) as [string, string];
   writeText(json, `${JSON.stringify(report, null, 2)}\n`);
   writeText(md, markdown.endsWith('\n') ? markdown : `${markdown}\n`);
   return [json, md];

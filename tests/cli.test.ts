@@ -1,11 +1,17 @@
 // The command line as users and scripts see it: exit codes, one-line errors for bad input
 // (exit 2, no stack trace), --json printing one document, replay of a written trace.
 import { execFile, spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { UsageError } from '../cli/common.ts';
+import { runCheck } from '../cli/check.ts';
+import { runConform } from '../cli/conform.ts';
+import { runExplore } from '../cli/explore.ts';
+import { runMutants } from '../cli/mutants.ts';
+import { runRepro } from '../cli/repro.ts';
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, '..');
@@ -62,6 +68,9 @@ describe.concurrent('bad input: one line on stderr naming what is wrong, exit 2'
     // Node's recursive mkdir never returns under /proc; procfs refuses the folder (as root) or access does
     ['--report under /proc', ['check', '--runs', '1', '--report', '/proc/procns-none/r'], /--report .*\/proc(\/procns-none)?\b/],
     ['--write-traces under /proc', ['mutants', '--only', 'mnt-ns-loop', '--write-traces', '/proc/procns-none'], /--write-traces .*\/proc/],
+    // access(W_OK) says yes under /proc as root: only trying to make the folder tells (the violation run used to go ahead)
+    ['check --out under /proc', ['check', '--profile', 'v3.0', '--runs', '50', '--out', '/proc/procns-none/x.json'], /--out .*\/proc\/procns-none/],
+    ['an empty --report', ['check', '--runs', '1', '--report', ''], /^procns: --report must not be empty$/m],
   ];
   it.each(cases)('%s', async (_name, args, msg) => {
     const r = await procns(...args);
@@ -70,6 +79,74 @@ describe.concurrent('bad input: one line on stderr naming what is wrong, exit 2'
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(msg);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+/** The message of the UsageError (exit 2) that `body` throws; fails when it throws none. */
+async function refused(body: () => number | Promise<number>): Promise<string> {
+  try {
+    await body();
+  } catch (e) {
+    if (e instanceof UsageError) return e.message;
+    throw e;
+  }
+  throw new Error('accepted, and the run went ahead');
+}
+
+describe.concurrent('output paths are checked before the run, by trying them', () => {
+  const cases: [string, () => number | Promise<number>, RegExp][] = [
+    ['check --out in /sys', () => runCheck({ profile: 'v3.0', runs: '50', out: '/sys/procns-none.json' }), /^--out cannot write \/sys\/procns-none\.json: EACCES$/],
+    ['check --out ending in / (a folder)', () => runCheck({ profile: 'v3.0', runs: '50', out: `${join(tmp, 'newdir')}/` }), /^--out .*newdir\/: names a folder, not a file$/],
+    ['explore --out under /proc', () => runExplore({ profile: 'v3.0', depth: '3', cover: false, out: '/proc/procns-none' }), /^--out .*\/proc\/procns-none/],
+    ['conform --out under /proc', () => runConform({ runs: '2', out: '/proc/procns-none' }), /^--out .*\/proc\/procns-none/],
+    // an empty path is a mistake, not "no path" (it used to be ignored, or wrote to the default folder)
+    ['check --out empty', () => runCheck({ runs: '1', out: '' }), /^--out must not be empty$/],
+    ['explore --out empty', () => runExplore({ depth: '1', cover: false, out: '' }), /^--out must not be empty$/],
+    ['explore --report empty', () => runExplore({ depth: '1', cover: false, report: '' }), /^--report must not be empty$/],
+    ['explore --config empty', () => runExplore({ depth: '1', cover: false, config: '' }), /^--config must not be empty$/],
+    ['conform --out empty', () => runConform({ runs: '1', out: '' }), /^--out must not be empty$/],
+    ['repro --out empty', () => runRepro(file('ok3.json', T([])), { out: '' }), /^--out must not be empty$/],
+    ['mutants --report empty', () => runMutants({ only: 'bind-no-ref', report: '' }), /^--report must not be empty$/],
+    ['mutants --write-traces empty', () => runMutants({ only: 'bind-no-ref', writeTraces: '' }), /^--write-traces must not be empty$/],
+  ];
+  it.each(cases)('%s', async (_name, body, msg) => {
+    expect(await refused(body)).toMatch(msg);
+  });
+});
+
+describe.concurrent('a bad output path: refused before the run, nothing written', () => {
+  /** In a fresh folder with the folders `mk` made (relative paths), the refusal of `body`, and every path in the folder after it. */
+  async function inFresh(mk: string[], body: (d: string) => number | Promise<number>): Promise<{ message: string; left: string[] }> {
+    const d = mkdtempSync(join(tmp, 'fresh-'));
+    for (const m of mk) mkdirSync(join(d, m), { recursive: true });
+    const message = await refused(() => body(d));
+    return { message, left: readdirSync(d, { recursive: true }).map(String).sort() };
+  }
+  const cases: [string, string[], (d: string) => number | Promise<number>, RegExp][] = [
+    ['a report file that is a folder (check)', ['R', 'R/check.md'],
+      (d) => runCheck({ profile: 'v3.0', runs: '50', out: join(d, 'O/x.json'), report: join(d, 'R') }), /^--report .*R\/check\.md: is a folder, not a file$/],
+    ['a report file that is a folder (explore)', ['R', 'R/explore.md'],
+      (d) => runExplore({ profile: 'v3.0', depth: '1', cover: false, out: join(d, 'O'), report: join(d, 'R') }), /^--report .*R\/explore\.md: is a folder, not a file$/],
+    ['a mutant\'s trace file that is a folder', ['W', 'W/bind-no-ref.json'],
+      (d) => runMutants({ only: 'bind-no-ref', engine: 'random', runs: '200', report: join(d, 'M'), writeTraces: join(d, 'W') }), /^--write-traces .*W\/bind-no-ref\.json: is a folder, not a file$/],
+    ['--write-traces not a folder, after a new --report folder', [],
+      (d) => runMutants({ only: 'bind-no-ref', report: join(d, 'M'), writeTraces: '/dev/null' }), /^--write-traces \/dev\/null: \/dev\/null is not a folder$/],
+    // the report would overwrite the trace that the printed replay command names
+    ['--out is a file of --report', [],
+      (d) => runCheck({ profile: 'v3.0', runs: '50', out: join(d, 'D/check.json'), report: join(d, 'D') }), /^--out .*D\/check\.json: --report writes that file too/],
+    ['--report under the file --out', [],
+      (d) => runCheck({ profile: 'v3.0', runs: '50', out: join(d, 'D/x.json'), report: join(d, 'D/x.json') }), /^--out .*D\/x\.json: --report writes .*D\/x\.json\/check\.json, which needs a folder there$/],
+  ];
+  it.each(cases)('%s', async (_name, mk, body, msg) => {
+    const r = await inFresh(mk, body);
+    expect(r.message).toMatch(msg);
+    expect(r.left).toEqual(mk);
+  });
+
+  it('a good path is tried and what trying made is taken back: no folder left when no trace is written', () => {
+    const d = mkdtempSync(join(tmp, 'fresh-'));
+    expect(runCheck({ runs: '1', out: join(d, 'a/b/x.json'), json: true })).toBe(0);
+    expect(readdirSync(d)).toEqual([]);
   });
 });
 
