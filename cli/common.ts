@@ -1,5 +1,5 @@
 // Shared CLI plumbing: usage errors (exit 2, one line), option parsing, output.
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import type { Profile } from '../model/profiles.ts';
 import { getProfile, PROFILE_NAMES } from '../model/profiles.ts';
@@ -103,14 +103,45 @@ export function intOpt(name: string, v: string | undefined, dflt: number, min = 
   return n;
 }
 
+/** The most an input file (a trace, a config) may hold: far more than any real one. */
+const MAX_INPUT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Reads an input file as text; `what` prefixes the name in a read error ("config "). Only a
+ * regular file of at most MAX_INPUT_BYTES: a FIFO waits for a writer and a device may never end.
+ * Opened without blocking (a FIFO opens at once) and checked through the open fd, then read
+ * in chunks so that even a file whose size says 0 (procfs) stops at the cap.
+ */
+export function readInput(file: string, what = ''): string {
+  const cannot = (e: unknown) => new UsageError(`cannot read ${what}${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    throw cannot(e);
+  }
+  try {
+    if (!fstatSync(fd).isFile()) throw new UsageError(`${file}: not a regular file`);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const buf = Buffer.allocUnsafe(1 << 20);
+      const n = readSync(fd, buf);
+      if (n === 0) return Buffer.concat(chunks).toString('utf8');
+      total += n;
+      if (total > MAX_INPUT_BYTES) throw new UsageError(`${file}: larger than ${MAX_INPUT_BYTES >> 20} MiB, too large for an input file`);
+      chunks.push(buf.subarray(0, n));
+    }
+  } catch (e) {
+    throw e instanceof UsageError ? e : cannot(e);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Reads and validates a trace file; every problem is a UsageError naming the file. */
 export function readTrace(file: string): Trace {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
+  const text = readInput(file);
   try {
     return parseTrace(text);
   } catch (e) {

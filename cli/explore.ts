@@ -1,7 +1,6 @@
 // procns explore: exhaustive bounded model checking of one profile (explore/). Prints progress
 // on stderr, the states per depth, and the shortest trace of each distinct violation, which it
 // also writes to a file that `procns replay` reproduces. Exit 0 / 1 / 2 / 3 (bound hit first).
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { Bounds } from '../properties/alphabet.ts';
@@ -15,8 +14,8 @@ import { COVER_BOUNDS, COVER_DEFAULTS, coverSearch } from '../explore/cover.ts';
 import type { CoverResult } from '../explore/cover.ts';
 import { LifecycleTracker, coverageJson, coverageLines, coverageMarkdown } from '../model/lifecycle/index.ts';
 import { coveringLengths } from '../model/lifecycle/corpus.ts';
-import { EXIT, UsageError, checkOutputs, intOpt, notEmpty, printJson, profileOpt, say, traceLine, writeTrace } from './common.ts';
-import { checkOpValue, TraceError } from '../model/trace.ts';
+import { EXIT, UsageError, checkOutputs, intOpt, notEmpty, printJson, profileOpt, readInput, say, traceLine, writeTrace } from './common.ts';
+import { checkOpValue, parseJson, TraceError } from '../model/trace.ts';
 import { ENTRY_NAMES, OPEN_FLAGS, OP_NAMES } from '../model/types.ts';
 
 export interface ExploreCliOptions {
@@ -50,11 +49,13 @@ const BOUND_KEYS: (keyof Bounds)[] = ['maxTasks', 'maxFds', 'maxNsNames', 'mount
 
 /** Reads --config FILE.json: {depth?, maxStates?, maxMemoryMb?, workers?, exact?, symmetry?, bounds?, cover?}. */
 export function readConfig(file: string): Partial<ExploreOptions> & { bounds?: Partial<Bounds>; cover?: CoverConfig } {
+  const text = readInput(file, 'config ');
   let doc: unknown;
   try {
-    doc = JSON.parse(readFileSync(file, 'utf8'));
+    doc = parseJson(text);
   } catch (e) {
-    throw new UsageError(`cannot read config ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    if (e instanceof TraceError) throw new UsageError(`${file}: ${e.message}`);
+    throw e;
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new UsageError(`${file}: a config is a JSON object`);
   const o = doc as Record<string, unknown>;

@@ -181,16 +181,53 @@ export function wellFormed(ops: readonly unknown[]): boolean {
   }
 }
 
+/**
+ * JSON.parse, with a syntax error as one TraceError line: what is wrong and where (line and
+ * column), never the text itself (Node's message quotes the source, newlines and all).
+ */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const m = (e as Error).message;
+    const at = /^(.*?)(?: in JSON)? at position (\d+)/s.exec(m);
+    const pos = at ? Number(at[2]) : m === JSON_END ? text.length : badPrefix(text);
+    const what = at ? at[1]! : m.startsWith('Unexpected token') ? `Unexpected token ${JSON.stringify(String.fromCodePoint(text.codePointAt(pos) ?? 0))}`
+      : m.split(/[\n"]/)[0]!.replace(/[,\s]+$/, ''); // a message of a form not known here: up to where a quote could start
+    const before = text.slice(0, pos);
+    throw new TraceError(`not valid JSON: ${what} at line ${before.split('\n').length}, column ${pos - before.lastIndexOf('\n')}`);
+  }
+}
+
+const JSON_END = 'Unexpected end of JSON input';
+
+/**
+ * Where JSON.parse stops on `text` when its message says no position ("Unexpected token 'x', ..."):
+ * the shortest prefix that already fails other than by ending too soon ends at the bad character.
+ */
+function badPrefix(text: string): number {
+  const fails = (n: number): boolean => {
+    try {
+      JSON.parse(text.slice(0, n));
+      return false;
+    } catch (e) {
+      const m = (e as Error).message;
+      const at = /at position (\d+)/.exec(m);
+      return m !== JSON_END && (!at || Number(at[1]) < n);
+    }
+  };
+  let [lo, hi] = [1, text.length];
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (fails(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo - 1;
+}
+
 /** Parses and validates a trace document (a JSON string or a parsed value). */
 export function parseTrace(text: string | unknown): Trace {
-  let doc: unknown = text;
-  if (typeof text === 'string') {
-    try {
-      doc = JSON.parse(text);
-    } catch (e) {
-      throw new TraceError(`not valid JSON: ${(e as Error).message}`);
-    }
-  }
+  const doc = typeof text === 'string' ? parseJson(text) : text;
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new TraceError('a trace must be a JSON object');
   const d = doc as Record<string, unknown>;
   if (d.format !== TRACE_FORMAT) throw new TraceError(`field "format" must be "${TRACE_FORMAT}"`);

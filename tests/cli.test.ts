@@ -1,7 +1,7 @@
 // The command line as users and scripts see it: exit codes, one-line errors for bad input
 // (exit 2, no stack trace), --json printing one document, replay of a written trace.
-import { execFile, spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -18,7 +18,8 @@ const root = join(import.meta.dirname, '..');
 
 async function procns(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const r = await run(process.execPath, [join(root, 'bin/procns.mjs'), ...args], { cwd: tmp, env: { ...process.env, NO_COLOR: '1' } });
+    // (a run that hangs, as reading a device once did, is killed before the test times out, not left behind)
+    const r = await run(process.execPath, [join(root, 'bin/procns.mjs'), ...args], { cwd: tmp, env: { ...process.env, NO_COLOR: '1' }, timeout: 50_000 });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (e) {
     const x = e as { code: number; stdout: string; stderr: string };
@@ -34,6 +35,12 @@ const file = (name: string, body: unknown) => {
   return f;
 };
 const T = (steps: unknown[]) => ({ format: 'procns-trace/1', profile: 'v6.18', steps });
+/** A file of `bytes` zero bytes (sparse: made at once). */
+const sized = (name: string, bytes: number) => {
+  const f = file(name, '');
+  truncateSync(f, bytes);
+  return f;
+};
 
 describe.concurrent('bad input: one line on stderr naming what is wrong, exit 2', () => {
   const cases: [string, string[], RegExp][] = [
@@ -47,6 +54,18 @@ describe.concurrent('bad input: one line on stderr naming what is wrong, exit 2'
     ['bad mount name', ['replay', file('mnt.json', T([{ op: 'umount', task: 'init', target: 'm' }]))], /step 0 \(umount\): field "target" must be a mount name/],
     ['unknown ns name', ['replay', file('ns.json', T([{ op: 'alive', ns: 'N' }]))], /step 0 \(alive\): field "ns" names namespace "N"/],
     ['wrong format', ['replay', file('fmt.json', { format: 'x', steps: [] })], /field "format" must be "procns-trace\/1"/],
+    // Node's JSON.parse message quotes the source, newlines and all: one line, line and column, none of the text
+    ['a JSON error in a file of several lines', ['replay', file('multi.json', '{\n"format": "procns-trace/1",\n"steps": [\n x\n]\n}\n')],
+      /multi\.json: not valid JSON: Unexpected token "x" at line 4, column 2\n$/],
+    ['a file that is not JSON, not echoed', ['replay', file('shadow', 'root:*:20200:0:99999:7:::\nsecret\n')],
+      /^(?!.*(root:|secret)).*shadow: not valid JSON: Unexpected token "r" at line 1, column 1\n$/],
+    ['explore --config with a JSON error over several lines', ['explore', '--config', file('multi-cfg.json', '{\n"depth": x\n}\n')],
+      /multi-cfg\.json: not valid JSON: Unexpected token "x" at line 2, column 10\n$/],
+    // a device never ends (and a FIFO waits for a writer: below); only a regular file of at most 64 MiB is read
+    ['a device as a trace', ['replay', '/dev/zero'], /\/dev\/zero: not a regular file$/m],
+    ['a device as a config', ['explore', '--config', '/dev/zero'], /\/dev\/zero: not a regular file$/m],
+    ['a folder as a trace', ['repro', tmp, '--emit', 'sh'], /: not a regular file$/m],
+    ['a trace over 64 MiB', ['replay', sized('big.json', 64 * 1024 * 1024 + 1)], /big\.json: larger than 64 MiB, too large for an input file$/m],
     ['unknown profile', ['check', '--profile', 'v2.6'], /unknown profile "v2.6"/],
     ['bad --runs', ['check', '--runs', 'many'], /--runs must be an integer/],
     // a --path names one run of the seed: one it cannot name is refused before anything runs
@@ -147,6 +166,19 @@ describe.concurrent('a bad output path: refused before the run, nothing written'
     const d = mkdtempSync(join(tmp, 'fresh-'));
     expect(runCheck({ runs: '1', out: join(d, 'a/b/x.json'), json: true })).toBe(0);
     expect(readdirSync(d)).toEqual([]);
+  });
+});
+
+describe('a FIFO as input', () => {
+  // reading one would wait for a writer for ever; skipped where there is no mkfifo to make one
+  const fifo = join(tmp, 'fifo');
+  const made = spawnSync('mkfifo', [fifo]).status === 0;
+  it.skipIf(!made)('is refused at once as not a regular file, as a trace and as a config (exit 2)', async () => {
+    for (const args of [['replay', fifo], ['explore', '--config', fifo]]) {
+      const r = await run(process.execPath, [join(root, 'bin/procns.mjs'), ...args], { timeout: 10_000 }).then(() => null, (e: { code: number; stderr: string }) => e);
+      expect(r?.code, args.join(' ')).toBe(2);
+      expect(r?.stderr).toBe(`procns: ${fifo}: not a regular file\n`);
+    }
   });
 });
 

@@ -5,7 +5,7 @@
 // the Stryker suites (model/mutants/README.md).
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { meets, parseTrace, TraceError, validateSteps, wellFormed } from '../model/trace.ts';
+import { meets, parseJson, parseTrace, TraceError, validateSteps, wellFormed } from '../model/trace.ts';
 import { CAPS, NS_KINDS, OP_NAMES, OPEN_FLAGS } from '../model/types.ts';
 import type { Expect, OpName, Outcome } from '../model/types.ts';
 
@@ -281,8 +281,8 @@ describe('parseTrace', () => {
     expect(parseTrace(doc)).toEqual(doc);
     for (const p of ['seed', 'v3.0', 'v3.8', 'v6.18', undefined]) expect(parseTrace({ ...doc, profile: p }).profile).toBe(p);
   });
+  const err = (x: unknown): string => { try { parseTrace(x); return 'ok'; } catch (e) { expect(e).toBeInstanceOf(TraceError); return (e as Error).message; } };
   it('refuses bad JSON, a non-object, a wrong format, title or profile, and bad steps, each with one TraceError', () => {
-    const err = (x: unknown): string => { try { parseTrace(x); return 'ok'; } catch (e) { expect(e).toBeInstanceOf(TraceError); return (e as Error).message; } };
     expect(err('{"format": ')).toMatch(/^not valid JSON: ./);
     for (const x of ['[]', 'null', '"x"', '3', [], null, 3]) expect(err(x), JSON.stringify(x)).toBe('a trace must be a JSON object');
     for (const f of ['procns-trace/2', undefined, 1]) expect(err({ ...doc, format: f })).toBe('field "format" must be "procns-trace/1"');
@@ -291,6 +291,41 @@ describe('parseTrace', () => {
     for (const p of ['v2.6', 6.18, null]) expect(err({ ...doc, profile: p })).toBe('field "profile" must be one of seed, v3.0, v3.8, v6.18');
     expect(err({ ...doc, steps: undefined })).toBe('field "steps" must be a list of steps');
     expect(err({ ...doc, steps: [{ op: 'exit', task: 'nobody' }] })).toBe('step 0 (exit): field "task" names task "nobody" that no earlier step spawns');
+  });
+});
+
+describe('parseJson: a syntax error in one line, with its line and column, never the text', () => {
+  const err = (text: string): string => { try { parseJson(text); return 'ok'; } catch (e) { expect(e).toBeInstanceOf(TraceError); return (e as Error).message; } };
+  it('says where, whether or not Node\'s message gives a position', () => {
+    // Node quotes the source around an unexpected token (newlines and all) and gives no position
+    expect(err('{\n"format": "procns-trace/1",\n"steps": [\n x\n]\n}\n')).toBe('not valid JSON: Unexpected token "x" at line 4, column 2');
+    expect(err('root:*:20200:0:99999:7:::\n')).toBe('not valid JSON: Unexpected token "r" at line 1, column 1');
+    expect(err('[1,\n\n  ]')).toBe('not valid JSON: Unexpected token "]" at line 3, column 3');
+    expect(err('[\u0001]')).toBe('not valid JSON: Unexpected token "\\u0001" at line 1, column 2');
+    expect(err('{\n"depth": 1,\n x\n}')).toBe('not valid JSON: Expected double-quoted property name at line 3, column 2');
+    expect(err('{"a": 1}\n}')).toBe('not valid JSON: Unexpected non-whitespace character after JSON at line 2, column 1');
+    expect(err('{"a": "b\nc"}')).toBe('not valid JSON: Bad control character in string literal at line 1, column 9');
+    expect(err('{"a": [')).toBe('not valid JSON: Unexpected end of JSON input at line 1, column 8');
+    expect(err('')).toBe('not valid JSON: Unexpected end of JSON input at line 1, column 1');
+    expect(err('{"a": [1, 2]}')).toBe('ok');
+  });
+  it('property: one character put into a document: the place named is where Node\'s parser stopped, and holds the token it names', () => {
+    fc.assert(fc.property(fc.json(), fc.nat(), fc.constantFrom('x', '}', ']', ':', '#'), (json, k, bad) => {
+      const text = JSON.stringify(JSON.parse(json), null, 1);
+      const at = k % (text.length + 1);
+      const broken = text.slice(0, at) + bad + text.slice(at);
+      let node = '';
+      try { JSON.parse(broken); return; } catch (e) { node = (e as Error).message; }
+      const m = err(broken);
+      expect(m).not.toContain('\n');
+      const [, line, col] = /at line (\d+), column (\d+)$/.exec(m)!.map(Number);
+      const pos = broken.split('\n').slice(0, line! - 1).reduce((n, l) => n + l.length + 1, 0) + col! - 1;
+      expect(pos).toBeGreaterThanOrEqual(at); // (what comes before the insertion is a valid start)
+      const given = /at position (\d+)/.exec(node)?.[1];
+      if (given !== undefined) expect(pos).toBe(Number(given));
+      const token = /^Unexpected token '(.+?)', /su.exec(node)?.[1];
+      if (token !== undefined) expect(broken[pos]).toBe(token);
+    }), { seed: 3, numRuns: 300 });
   });
 });
 
