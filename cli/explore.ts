@@ -16,7 +16,7 @@ import { LifecycleTracker, coverageJson, coverageLines, coverageMarkdown } from 
 import { coveringLengths } from '../model/lifecycle/corpus.ts';
 import { EXIT, UsageError, checkOutputs, intOpt, notEmpty, printJson, profileOpt, readInput, say, traceLine, writeTrace } from './common.ts';
 import { checkOpValue, parseJson, TraceError } from '../model/trace.ts';
-import { ENTRY_NAMES, OPEN_FLAGS, OP_NAMES } from '../model/types.ts';
+import { ENTRY_NAMES, OP_NAMES } from '../model/types.ts';
 
 export interface ExploreCliOptions {
   profile?: string; mutant?: string; depth?: string; maxStates?: string; maxMemory?: string; workers?: string;
@@ -45,7 +45,8 @@ function checkInt(file: string, where: string, v: unknown, [min, max]: Range): v
 
 /** The config's `cover`: false, or {depth?, beam?, members?, seed?, splice?, bounds?} over the cover defaults. */
 export type CoverConfig = false | Partial<typeof COVER_DEFAULTS> & { bounds?: Partial<Bounds> };
-const BOUND_KEYS: (keyof Bounds)[] = ['maxTasks', 'maxFds', 'maxNsNames', 'mounts', 'entries', 'ops', 'flagSets', 'creds'];
+const LIST_BOUNDS = ['mounts', 'entries', 'ops', 'flagSets', 'creds'] as const satisfies readonly (keyof Bounds)[];
+const BOUND_KEYS: (keyof Bounds)[] = ['maxTasks', 'maxFds', 'maxNsNames', ...LIST_BOUNDS];
 
 /** Reads --config FILE.json: {depth?, maxStates?, maxMemoryMb?, workers?, exact?, symmetry?, bounds?, cover?}. */
 export function readConfig(file: string): Partial<ExploreOptions> & { bounds?: Partial<Bounds>; cover?: CoverConfig } {
@@ -79,11 +80,11 @@ function checkBounds(file: string, where: string, bounds: unknown): void {
   const b = bounds as Record<string, unknown>;
   for (const k of Object.keys(b)) if (!(BOUND_KEYS as string[]).includes(k)) throw new UsageError(`${file}: unknown bound "${k}" in ${where} (one of ${BOUND_KEYS.join(', ')})`);
   for (const [k, r] of Object.entries(BOUND_LIMITS)) checkInt(file, `${where}.${k}`, b[k], r);
-  for (const k of ['mounts', 'entries', 'ops', 'flagSets', 'creds']) if (b[k] !== undefined && !Array.isArray(b[k])) throw new UsageError(`${file}: ${where}.${k} must be a list`);
+  for (const k of LIST_BOUNDS) if (b[k] !== undefined && !Array.isArray(b[k])) throw new UsageError(`${file}: ${where}.${k} must be a list`);
   /** The first element of list `k` that `why` refuses: a UsageError naming it and why. */
-  const each = (k: string, why: (v: unknown) => string): void => {
+  const each = (k: string, why: (v: unknown, i: number) => string): void => {
     ((b[k] ?? []) as unknown[]).forEach((v, i) => {
-      const w = why(v);
+      const w = why(v, i);
       if (w) throw new UsageError(`${file}: ${where}.${k}[${i}]${w}`);
     });
   };
@@ -93,7 +94,10 @@ function checkBounds(file: string, where: string, bounds: unknown): void {
   each('entries', (e) => not(typeof e === 'string' && /^[a-z_]+$/.test(e), e, `an entry name of a-z and _ (${ENTRY_NAMES.join(', ')}, or one no profile has, like bogus)`));
   if (Array.isArray(b.ops) && b.ops.length === 0) throw new UsageError(`${file}: ${where}.ops is empty: list op families, or leave it out for all the profile has`);
   each('ops', (f) => not((OP_NAMES as readonly unknown[]).includes(f), f, `an op family (${OP_NAMES.join(', ')})`));
-  each('flagSets', (f) => not(opValue('open', 'flags', f) === '', f, `a list of open flags (${OPEN_FLAGS.join(', ')})`));
+  each('flagSets', (f) => {
+    const w = opValue('open', 'flags', f);
+    return w ? `: ${w}` : '';
+  });
   each('creds', (c) => {
     if (typeof c !== 'object' || c === null || Array.isArray(c) || Object.keys(c).length === 0) {
       return not(false, c, 'a credential change like {"uid": 1000} or {"caps": ["CAP_SYS_ADMIN"], "dumpable": false}');
@@ -104,6 +108,25 @@ function checkBounds(file: string, where: string, bounds: unknown): void {
     }
     return '';
   });
+  // each list is a set: an element twice (a flag set or credential change in another order too)
+  // only makes the same transitions again
+  for (const k of LIST_BOUNDS) {
+    const seen = new Map<string, number>();
+    each(k, (v, i) => {
+      const key = asSet(v);
+      const j = seen.get(key);
+      if (j !== undefined) return ` is ${JSON.stringify(v)}, the same as ${where}.${k}[${j}]`;
+      seen.set(key, i);
+      return '';
+    });
+  }
+}
+
+/** A bound list's element as a set sees it: lists and object keys in any order are the same. */
+function asSet(v: unknown): string {
+  if (Array.isArray(v)) return JSON.stringify(v.map(asSet).sort());
+  if (typeof v === 'object' && v !== null) return JSON.stringify(Object.entries(v).map(([k, x]) => `${k}=${asSet(x)}`).sort());
+  return JSON.stringify(v);
 }
 
 /** Why `v` is not a value of `field` of `op` (model/trace.ts checks it as in a trace step), '' when it is. */

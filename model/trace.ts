@@ -83,20 +83,24 @@ function checkField(i: number, op: string, name: string, kind: FieldKind, v: unk
     case 'bool': if (typeof v !== 'boolean') fail(i, op, name, 'must be true or false'); return;
     case 'kinds':
       if (!Array.isArray(v) || v.some((k) => !(NS_KINDS as readonly unknown[]).includes(k))) fail(i, op, name, `must be a list of namespace types (${NS_KINDS.join(', ')})`);
-      return;
+      break;
     case 'nstype': {
       const ok = v === 0 || (NS_KINDS as readonly unknown[]).includes(v) ||
         (Array.isArray(v) && v.length > 0 && v.every((k) => (NS_KINDS as readonly unknown[]).includes(k)));
       if (!ok) fail(i, op, name, 'must be a namespace type, 0, or a list of types');
-      return;
+      break;
     }
     case 'flags':
       if (!Array.isArray(v) || v.some((f) => !(OPEN_FLAGS as readonly unknown[]).includes(f))) fail(i, op, name, `must be a list of ${OPEN_FLAGS.join(', ')}`);
-      return;
+      break;
     case 'caps':
       if (!Array.isArray(v) || v.some((c) => !(CAPS as readonly unknown[]).includes(c))) fail(i, op, name, `must be a list of ${CAPS.join(', ')}`);
-      return;
+      break;
   }
+  // these lists are sets (the kernel's CLONE_NEW*, O_* and capability bitmasks): an item twice
+  // means nothing, and the models would count a namespace kind twice (a refcount no holder has)
+  const twice = Array.isArray(v) ? v.find((x, j) => v.indexOf(x) !== j) : undefined;
+  if (twice !== undefined) fail(i, op, name, `names ${JSON.stringify(twice)} twice (it is a set)`);
 }
 
 function checkExpect(i: number, op: string, e: unknown, sc: Scope): void {

@@ -66,6 +66,9 @@ describe.concurrent('bad input: one line on stderr naming what is wrong, exit 2'
     ['a device as a config', ['explore', '--config', '/dev/zero'], /\/dev\/zero: not a regular file$/m],
     ['a folder as a trace', ['repro', tmp, '--emit', 'sh'], /: not a regular file$/m],
     ['a trace over 64 MiB', ['replay', sized('big.json', 64 * 1024 * 1024 + 1)], /big\.json: larger than 64 MiB, too large for an input file$/m],
+    // clone/unshare flags are a bitmask: a kind twice means nothing (the models counted it twice)
+    ['a namespace kind twice', ['replay', file('twice.json', T([{ op: 'unshare', task: 'init', newns: ['net', 'net'] }]))],
+      /twice\.json: step 0 \(unshare\): field "newns" names "net" twice/],
     ['unknown profile', ['check', '--profile', 'v2.6'], /unknown profile "v2.6"/],
     ['bad --runs', ['check', '--runs', 'many'], /--runs must be an integer/],
     // a --path names one run of the seed: one it cannot name is refused before anything runs

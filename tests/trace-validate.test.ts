@@ -5,7 +5,12 @@
 // the Stryker suites (model/mutants/README.md).
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { meets, parseJson, parseTrace, TraceError, validateSteps, wellFormed } from '../model/trace.ts';
+import { checkOpValue, meets, parseJson, parseTrace, TraceError, validateSteps, wellFormed } from '../model/trace.ts';
+import { PROFILES } from '../model/profiles.ts';
+import { initialSState } from '../model/spec/state.ts';
+import { Alphabet, DEFAULT_BOUNDS } from '../properties/alphabet.ts';
+import { exploreBounds } from '../explore/index.ts';
+import { COVER_BOUNDS } from '../explore/cover.ts';
 import { CAPS, NS_KINDS, OP_NAMES, OPEN_FLAGS } from '../model/types.ts';
 import type { Expect, OpName, Outcome } from '../model/types.ts';
 
@@ -87,13 +92,17 @@ const BAD: Record<string, [unknown, string][]> = {
   uint: [[-1, 'must be a uid/gid number'], [1.5, 'must be a uid/gid number'], ['0', 'must be a uid/gid number'],
     [0xffffffff, 'must be a uid/gid number'], [true, 'must be a uid/gid number']],
   bool: [[1, 'must be true or false'], ['true', 'must be true or false']],
+  // (the lists are sets, as the kernel's bitmasks: an item twice is refused)
   kinds: [['net', `must be a list of namespace types (${list(NS_KINDS)})`], [['net', 'bogus'], `must be a list of namespace types (${list(NS_KINDS)})`],
-    [[0], `must be a list of namespace types (${list(NS_KINDS)})`]],
+    [[0], `must be a list of namespace types (${list(NS_KINDS)})`], [['net', 'net'], 'names "net" twice (it is a set)'],
+    [['pid', 'user', 'mnt', 'pid'], 'names "pid" twice (it is a set)']],
   nstype: [[[], 'must be a namespace type, 0, or a list of types'], [1, 'must be a namespace type, 0, or a list of types'],
     ['bogus', 'must be a namespace type, 0, or a list of types'], [['net', 'x'], 'must be a namespace type, 0, or a list of types'],
-    [[0], 'must be a namespace type, 0, or a list of types']],
-  flags: [['O_RDONLY', `must be a list of ${list(OPEN_FLAGS)}`], [['O_RDONLY', 'O_BOGUS'], `must be a list of ${list(OPEN_FLAGS)}`]],
-  caps: [['CAP_SYS_ADMIN', `must be a list of ${list(CAPS)}`], [['CAP_NET_ADMIN'], `must be a list of ${list(CAPS)}`]],
+    [[0], 'must be a namespace type, 0, or a list of types'], [['net', 'uts', 'net'], 'names "net" twice (it is a set)']],
+  flags: [['O_RDONLY', `must be a list of ${list(OPEN_FLAGS)}`], [['O_RDONLY', 'O_BOGUS'], `must be a list of ${list(OPEN_FLAGS)}`],
+    [['O_PATH', 'O_PATH'], 'names "O_PATH" twice (it is a set)']],
+  caps: [['CAP_SYS_ADMIN', `must be a list of ${list(CAPS)}`], [['CAP_NET_ADMIN'], `must be a list of ${list(CAPS)}`],
+    [['CAP_SYS_ADMIN', 'CAP_SYS_PTRACE', 'CAP_SYS_ADMIN'], 'names "CAP_SYS_ADMIN" twice (it is a set)']],
   path: [
     [5, 'must be a path string'],
     ['@', 'is not a mount name (@name): "@"'], ['@a/b', 'is not a mount name (@name): "@a/b"'], ['@a b', 'is not a mount name (@name): "@a b"'],
@@ -326,6 +335,25 @@ describe('parseJson: a syntax error in one line, with its line and column, never
       const token = /^Unexpected token '(.+?)', /su.exec(node)?.[1];
       if (token !== undefined) expect(broken[pos]).toBe(token);
     }), { seed: 3, numRuns: 300 });
+  });
+});
+
+describe('the alphabet never offers a set with an item twice', () => {
+  it('newns, nstype, open flags and caps of every op it enumerates pass the trace checks, on every profile and every default bound', () => {
+    const seen = new Set<string>();
+    for (const p of Object.values(PROFILES)) {
+      for (const bounds of [DEFAULT_BOUNDS, exploreBounds(p), { ...exploreBounds(p), ...COVER_BOUNDS }]) {
+        // (the value domains do not depend on the state; an fd name lets setns apply)
+        for (const op of new Alphabet(p, bounds).enumerate(initialSState(p), { fds: ['f1'], ns: ['N1'] })) {
+          for (const [k, v] of Object.entries(op)) {
+            if (!Array.isArray(v)) continue;
+            expect(() => checkOpValue(op.op, k, v), JSON.stringify(op)).not.toThrow();
+            seen.add(`${op.op}.${k}`);
+          }
+        }
+      }
+    }
+    expect([...seen].sort()).toEqual(['cred.caps', 'open.flags', 'setns.nstype', 'spawn.newns', 'unshare.newns']);
   });
 });
 
