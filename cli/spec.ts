@@ -68,7 +68,7 @@ function formatSection(): string[] {
   const rows = OP_NAMES.map((op) => [`\`${op}\``, OP_DOCS[op][0], OP_DOCS[op][1]]);
   return [
     '## Trace format v1', '',
-    'A trace is JSON: `{ "format": "procns-trace/1", "title"?, "profile"?, "description"?, "steps": [...] }`. Names are',
+    'A trace is JSON: `{ "format": "procns-trace/1", "title"?, "profile"?, "description"?, "origin"?, "violates"?, "steps": [...] }`. Names are',
     'symbolic (tasks, fds, namespaces bound by `nsid ... as`), so one trace runs on the spec, the simulation and the live kernel.',
     'Paths: `/proc/<task>/ns`, `/proc/<task>/ns/<entry>`, `/proc/<task>/fd/<fd>`, `@<mount>`, `/tmp/<file>`. The task `init`',
     'exists at the start: root, every capability, dumpable. `expect` is `"ok"`, an errno name, `true`/`false` (alive), or an',

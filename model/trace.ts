@@ -229,13 +229,19 @@ function badPrefix(text: string): number {
   return lo - 1;
 }
 
+/** The top-level fields of a trace: v1's, and this project's extensions (README "Trace format v1"). */
+const TRACE_FIELDS = ['format', 'title', 'profile', 'steps', 'description', 'origin', 'violates'];
+
 /** Parses and validates a trace document (a JSON string or a parsed value). */
 export function parseTrace(text: string | unknown): Trace {
   const doc = typeof text === 'string' ? parseJson(text) : text;
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new TraceError('a trace must be a JSON object');
   const d = doc as Record<string, unknown>;
   if (d.format !== TRACE_FORMAT) throw new TraceError(`field "format" must be "${TRACE_FORMAT}"`);
-  if (d.title !== undefined && typeof d.title !== 'string') throw new TraceError('field "title" must be a string');
+  // a misspelt field would be ignored: "profle": "v3.0" would run on the default profile
+  for (const k of Object.keys(d)) if (!TRACE_FIELDS.includes(k)) throw new TraceError(`field "${k}" is not a trace field (one of ${TRACE_FIELDS.join(', ')})`);
+  for (const k of ['title', 'description', 'violates']) if (d[k] !== undefined && typeof d[k] !== 'string') throw new TraceError(`field "${k}" must be a string`);
+  if (d.origin !== undefined && (typeof d.origin !== 'object' || d.origin === null || Array.isArray(d.origin))) throw new TraceError('field "origin" must be an object');
   if (d.profile !== undefined && !(PROFILE_NAMES as readonly unknown[]).includes(d.profile)) {
     throw new TraceError(`field "profile" must be one of ${PROFILE_NAMES.join(', ')}`);
   }

@@ -69,6 +69,8 @@ describe.concurrent('bad input: one line on stderr naming what is wrong, exit 2'
     // clone/unshare flags are a bitmask: a kind twice means nothing (the models counted it twice)
     ['a namespace kind twice', ['replay', file('twice.json', T([{ op: 'unshare', task: 'init', newns: ['net', 'net'] }]))],
       /twice\.json: step 0 \(unshare\): field "newns" names "net" twice/],
+    ['a misspelt top-level field', ['replay', file('profle.json', { ...T([]), profle: 'v3.0' })],
+      /profle\.json: field "profle" is not a trace field \(one of format, title, profile, steps, description, origin, violates\)/],
     ['unknown profile', ['check', '--profile', 'v2.6'], /unknown profile "v2.6"/],
     ['bad --runs', ['check', '--runs', 'many'], /--runs must be an integer/],
     // a --path names one run of the seed: one it cannot name is refused before anything runs

@@ -5,12 +5,15 @@
 // the Stryker suites (model/mutants/README.md).
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { checkOpValue, meets, parseJson, parseTrace, TraceError, validateSteps, wellFormed } from '../model/trace.ts';
 import { PROFILES } from '../model/profiles.ts';
 import { initialSState } from '../model/spec/state.ts';
 import { Alphabet, DEFAULT_BOUNDS } from '../properties/alphabet.ts';
 import { exploreBounds } from '../explore/index.ts';
 import { COVER_BOUNDS } from '../explore/cover.ts';
+import { SCENARIO_DIR } from '../scenarios/index.ts';
 import { CAPS, NS_KINDS, OP_NAMES, OPEN_FLAGS } from '../model/types.ts';
 import type { Expect, OpName, Outcome } from '../model/types.ts';
 
@@ -300,6 +303,19 @@ describe('parseTrace', () => {
     for (const p of ['v2.6', 6.18, null]) expect(err({ ...doc, profile: p })).toBe('field "profile" must be one of seed, v3.0, v3.8, v6.18');
     expect(err({ ...doc, steps: undefined })).toBe('field "steps" must be a list of steps');
     expect(err({ ...doc, steps: [{ op: 'exit', task: 'nobody' }] })).toBe('step 0 (exit): field "task" names task "nobody" that no earlier step spawns');
+  });
+  it('refuses a top-level field it does not know (a misspelt "profile" would run on the default), and mistyped extensions', () => {
+    const known = 'one of format, title, profile, steps, description, origin, violates';
+    expect(err({ ...doc, profle: 'v3.0' })).toBe(`field "profle" is not a trace field (${known})`);
+    expect(err({ ...doc, Steps: [] })).toBe(`field "Steps" is not a trace field (${known})`);
+    expect(err({ ...doc, violates: 'identity' })).toBe('ok');
+    for (const k of ['description', 'violates']) expect(err({ ...doc, [k]: 5 })).toBe(`field "${k}" must be a string`);
+    for (const o of ['x', [], null]) expect(err({ ...doc, origin: o }), JSON.stringify(o)).toBe('field "origin" must be an object');
+  });
+  it('every trace committed under scenarios/ (its subfolders too) uses only the fields it knows', () => {
+    const files = readdirSync(SCENARIO_DIR, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.json'));
+    expect(files.length).toBeGreaterThan(100);
+    for (const f of files) expect(err(readFileSync(join(SCENARIO_DIR, f), 'utf8')), f).toBe('ok');
   });
 });
 
