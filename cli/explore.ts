@@ -40,7 +40,12 @@ const COVER_LIMITS = {
 /** A config number within its range, or a UsageError naming the file, the key and the range. */
 function checkInt(file: string, where: string, v: unknown, [min, max]: Range): void {
   if (v === undefined || (Number.isInteger(v) && (v as number) >= min && (v as number) <= max)) return;
-  throw new UsageError(`${file}: ${where} must be an integer ${max === TOP ? `of at least ${min}` : `from ${min} to ${max}`}, got ${JSON.stringify(v)}`);
+  throw new UsageError(`${file}: ${where} must be an integer ${max === TOP ? `of at least ${min}` : `from ${min} to ${max}`}, got ${shown(v)}`);
+}
+
+/** A config value as the user wrote it, near enough: JSON, but a number too big for a double (1e400) is Infinity, not null. */
+function shown(v: unknown): string {
+  return typeof v === 'number' ? String(v) : JSON.stringify(v);
 }
 
 /** The config's `cover`: false, or {depth?, beam?, members?, seed?, splice?, bounds?} over the cover defaults. */
@@ -88,7 +93,7 @@ function checkBounds(file: string, where: string, bounds: unknown): void {
       if (w) throw new UsageError(`${file}: ${where}.${k}[${i}]${w}`);
     });
   };
-  const not = (ok: boolean, v: unknown, what: string): string => (ok ? '' : ` is ${JSON.stringify(v)}, not ${what}`);
+  const not = (ok: boolean, v: unknown, what: string): string => (ok ? '' : ` is ${shown(v)}, not ${what}`);
   each('mounts', (m) => not(typeof m === 'string' && /^@[A-Za-z0-9_.-]+$/.test(m), m, 'a mount name like "@m1"'));
   // an entry is the last component of a /proc/<task>/ns/<entry> path of a trace (model/trace.ts)
   each('entries', (e) => not(typeof e === 'string' && /^[a-z_]+$/.test(e), e, `an entry name of a-z and _ (${ENTRY_NAMES.join(', ')}, or one no profile has, like bogus)`));
@@ -115,7 +120,7 @@ function checkBounds(file: string, where: string, bounds: unknown): void {
     each(k, (v, i) => {
       const key = asSet(v);
       const j = seen.get(key);
-      if (j !== undefined) return ` is ${JSON.stringify(v)}, the same as ${where}.${k}[${j}]`;
+      if (j !== undefined) return ` is ${shown(v)}, the same as ${where}.${k}[${j}]`;
       seen.set(key, i);
       return '';
     });

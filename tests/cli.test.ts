@@ -61,6 +61,7 @@ describe.concurrent('bad input: one line on stderr naming what is wrong, exit 2'
       /^(?!.*(root:|secret)).*shadow: not valid JSON: Unexpected token "r" at line 1, column 1\n$/],
     ['explore --config with a JSON error over several lines', ['explore', '--config', file('multi-cfg.json', '{\n"depth": x\n}\n')],
       /multi-cfg\.json: not valid JSON: Unexpected token "x" at line 2, column 10\n$/],
+    ['explore --config "depth": 1e400', ['explore', '--config', file('inf.json', '{"depth": 1e400}')], /"depth" must be an integer from 0 to 1000, got Infinity$/m],
     // a device never ends (and a FIFO waits for a writer: below); only a regular file of at most 64 MiB is read
     ['a device as a trace', ['replay', '/dev/zero'], /\/dev\/zero: not a regular file$/m],
     ['a device as a config', ['explore', '--config', '/dev/zero'], /\/dev\/zero: not a regular file$/m],

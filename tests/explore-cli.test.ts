@@ -146,6 +146,9 @@ describe('procns explore (CLI)', () => {
       [{ bounds: { ops: [] } }, /bounds\.ops is empty/],
       [{ bounds: { entries: ['net', 'n/et'] } }, /bounds\.entries\[1\] is "n\/et", not an entry name/],
       [{ bounds: { flagSets: [[], ['O_BOGUS']] } }, /bounds\.flagSets\[1\]: field "flags" must be a list of O_RDONLY/],
+      // a number too big for a double shows as what it became, not as JSON's null
+      ['{"depth": 1e400}', /"depth" must be an integer from 0 to 1000, got Infinity$/],
+      ['{"bounds": {"mounts": [-1e400]}}', /bounds\.mounts\[0\] is -Infinity, not a mount name/],
       // each list is a set: an element twice (in any order) only makes the same transitions again
       [{ bounds: { ops: ['open', 'cred', 'open'] } }, /bounds\.ops\[2\] is "open", the same as bounds\.ops\[0\]$/],
       [{ bounds: { entries: ['net', 'net'] } }, /bounds\.entries\[1\] is "net", the same as bounds\.entries\[0\]$/],
@@ -162,7 +165,7 @@ describe('procns explore (CLI)', () => {
       [{ cover: { bounds: { mounts: ['m1'] } } }, /cover\.bounds\.mounts\[0\] is "m1", not a mount name/],
     ];
     for (const [cfg, msg] of cases) {
-      writeFileSync(bad, JSON.stringify(cfg));
+      writeFileSync(bad, typeof cfg === 'string' ? cfg : JSON.stringify(cfg)); // (a string: JSON as written)
       const err = await run({ config: bad }).then(() => null, (e: unknown) => e);
       expect(err, JSON.stringify(cfg)).toBeInstanceOf(UsageError);
       expect((err as Error).message, JSON.stringify(cfg)).toMatch(msg);
