@@ -113,6 +113,7 @@ const MAX_INPUT_BYTES = 64 * 1024 * 1024;
  * in chunks so that even a file whose size says 0 (procfs) stops at the cap.
  */
 export function readInput(file: string, what = ''): string {
+  if (file === '') throw new UsageError(`the ${what || 'input '}file name is empty`);
   const cannot = (e: unknown) => new UsageError(`cannot read ${what}${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   let fd: number;
   try {
@@ -141,7 +142,7 @@ export function readInput(file: string, what = ''): string {
 
 /** Reads and validates a trace file; every problem is a UsageError naming the file. */
 export function readTrace(file: string): Trace {
-  const text = readInput(file);
+  const text = readInput(file, 'trace ');
   try {
     return parseTrace(text);
   } catch (e) {

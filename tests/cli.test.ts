@@ -46,6 +46,7 @@ describe.concurrent('bad input: one line on stderr naming what is wrong, exit 2'
   const cases: [string, string[], RegExp][] = [
     ['bad JSON', ['replay', file('bad.json', '{"format": ')], /bad\.json: not valid JSON/],
     ['missing file', ['replay', join(tmp, 'nope.json')], /cannot read .*nope\.json: ENOENT/],
+    ['empty file name', ['replay', ''], /^procns: the trace file name is empty$/m],
     ['unknown op', ['replay', file('op.json', T([{ op: 'fork', task: 'init' }]))], /step 0: field "op" is not a known op: "fork"/],
     ['missing field', ['replay', file('miss.json', T([{ op: 'open', task: 'init', fd: 'f1' }]))], /step 0 \(open\): field "path" is missing/],
     ['mistyped field', ['replay', file('type.json', T([{ op: 'cred', task: 'init', uid: 'root' }]))], /step 0 \(cred\): field "uid" must be a uid\/gid number/],
