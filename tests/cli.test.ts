@@ -229,6 +229,15 @@ describe('exit codes and --json', () => {
 });
 
 describe('the process around a command', () => {
+  it('explore --config: its workers hold unless --workers is given (a flag default used to override it)', async () => {
+    const cfg = file('workers.json', { depth: 1, workers: 2, cover: false });
+    const a = await procns('explore', '--config', cfg, '--json');
+    expect(a.code).toBe(0);
+    expect(JSON.parse(a.stdout)).toMatchObject({ workers: 2, notes: ['lifecycle coverage and the cover phase run with --workers 1 only'] });
+    const b = await procns('explore', '--config', cfg, '--workers', '1', '--json');
+    expect(JSON.parse(b.stdout).workers).toBe(1);
+  });
+
   it('no command: one line naming the commands, exit 2', async () => {
     const r = await procns();
     expect(r.code).toBe(2);
