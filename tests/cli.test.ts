@@ -229,6 +229,20 @@ describe('exit codes and --json', () => {
 });
 
 describe('the process around a command', () => {
+  it('a mutant\'s counterexample: the printed replay line reproduces it (the trace names its mutant); --mutant none replays without', async () => {
+    const out = join(tmp, 'mut', 'close-no-fput.json');
+    const c = await procns('check', '--mutant', 'close-no-fput', '--runs', '300', '--out', out);
+    expect(c.code).toBe(1);
+    const line = /replay it: procns (replay .*)$/m.exec(c.stdout)![1]!.split(' ');
+    const r = await procns(...line, '--json');
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ mutant: 'close-no-fput', violation: { property: 'refcount-exact' } });
+    expect((await procns('replay', out, '--mutant', 'none')).code).toBe(0);
+    const bad = await procns('replay', out, '--mutant', 'nope');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^procns: unknown mutant "nope"/);
+  });
+
   it('explore --config: its workers hold unless --workers is given (a flag default used to override it)', async () => {
     const cfg = file('workers.json', { depth: 1, workers: 2, cover: false });
     const a = await procns('explore', '--config', cfg, '--json');
