@@ -9,7 +9,7 @@ import { INVARIANT_DOCS } from '../properties/invariants.ts';
 import { VIOLATION_KEYS, violationKey } from '../properties/harness.ts';
 import { activate, findMutant, MUTANTS } from '../model/mutants/index.ts';
 import { mdTable, reportNames, writeReport } from '../reports/writers.ts';
-import { EXIT, UsageError, checkOutputs, intOpt, printJson, profileOpt, say, traceLine, writeTrace } from './common.ts';
+import { EXIT, UsageError, checkOutputs, intOpt, printJson, profileOpt, say, shellWord, traceLine, writeTrace } from './common.ts';
 import { LifecycleTracker, coverageLines, coverageMarkdown } from '../model/lifecycle/index.ts';
 import { replayCorpus } from '../model/lifecycle/corpus.ts';
 
@@ -144,10 +144,6 @@ function rerunCommand(profile: string, maxOps: number, cx: Counterexample, mutan
   return words.map(shellWord).join(' ');
 }
 
-/** A word as a POSIX shell reads it back: quoted where it has more than letters, digits and -_.,:/=@+% (refinement(open)). */
-function shellWord(w: string): string {
-  return /^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
-}
 
 export function registerCheck(program: Command, run: (code: () => number) => void): void {
   program.command('check')

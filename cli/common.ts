@@ -73,11 +73,16 @@ function clash(f: Target, t: Target): void {
 export function writeTrace(file: string, trace: unknown, backend: string): { traceFile: string; replay: string } | { traceFile: null; traceError: string } {
   try {
     writeText(file, `${JSON.stringify(trace, null, 2)}\n`);
-    return { traceFile: file, replay: `procns replay ${file} --backend ${backend}` };
+    return { traceFile: file, replay: `procns replay ${shellWord(file)} --backend ${backend}` };
   } catch (e) {
     if (e instanceof OutputError) return { traceFile: null, traceError: e.message };
     throw e;
   }
+}
+
+/** A word as a POSIX shell reads it back: quoted where it has more than letters, digits and -_.,:/=@+% (refinement(open), a path with a space). */
+export function shellWord(w: string): string {
+  return /^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
 }
 
 /** The line after a printed counterexample: where its trace went and how to replay it, or why it was not written. */

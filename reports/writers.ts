@@ -1,6 +1,6 @@
 // Report writers: a JSON document and a Markdown summary of a run, into a report folder; and
 // the file writes of every command (traces, reports, reproducers), whose failures are one line.
-import { accessSync, closeSync, constants, mkdirSync, openSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, mkdirSync, openSync, realpathSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 /** A file or folder that could not be written: one line naming it and the errno (the CLI exits 2). */
@@ -69,10 +69,17 @@ export function probeWrite(path: string, kind: 'file' | 'folder'): void {
     }
     if (st.isDirectory()) throw new OutputError(`${path}: is a folder, not a file`);
     try {
-      // a FIFO or device would block or act on open: its permission bits are all one may ask
       if (st.isFile()) closeSync(openSync(path, 'a'));
-      else accessSync(path, constants.W_OK);
+      // a named FIFO is refused: with no reader the write waits for ever, and a reader would take
+      // a probe's open and close for the end of its input. A pipe this process holds (/dev/stdout
+      // | jq, which resolves into /proc) stays open: opening it without blocking is a safe probe
+      else if (st.isFIFO()) {
+        if (!realpathSync(path).startsWith('/proc/')) throw new OutputError(`${path}: is a FIFO, not a file`);
+        closeSync(openSync(path, constants.O_WRONLY | constants.O_NONBLOCK));
+      }
+      else accessSync(path, constants.W_OK); // a device may act on open: its permission bits are all one may ask
     } catch (e) {
+      if (e instanceof OutputError) throw e;
       throw new OutputError(`cannot write ${path}: ${code(e)}`);
     }
   } finally {

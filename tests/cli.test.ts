@@ -229,6 +229,33 @@ describe('exit codes and --json', () => {
 });
 
 describe('the process around a command', () => {
+  it('repro --out naming its own input is refused, the trace left as it was', async () => {
+    const src = file('self.json', T([{ op: 'readlink', task: 'init', path: '/proc/init/ns/net' }]));
+    const before = readFileSync(src, 'utf8');
+    const r = await procns('repro', src, '--out', src);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--out .*self\.json: is the trace being read/);
+    expect(readFileSync(src, 'utf8')).toBe(before);
+  });
+
+  it.skipIf(spawnSync('mkfifo', [join(tmp, 'out-fifo')]).status !== 0)('a FIFO as an output file is refused before the run (the write would wait for a reader)', async () => {
+    const r = await procns('check', '--profile', 'v3.0', '--runs', '20', '--out', join(tmp, 'out-fifo'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--out .*out-fifo: is a FIFO, not a file/);
+  });
+
+  it('printed commands are shell words: a trace path with a space replays as printed, a reproducer of any name compiles as printed', async () => {
+    const out = join(tmp, 'sp ace', 'cx.json');
+    const c = await procns('check', '--profile', 'v3.0', '--runs', '100', '--out', out);
+    expect(c.code).toBe(1);
+    const line = /replay it: (procns replay .*)$/m.exec(c.stdout)![1]!;
+    expect(line).toContain(`'${out}'`);
+    const r = await run('/bin/sh', ['-c', line.replace(/^procns/, `"${process.execPath}" "${join(root, 'bin/procns.mjs')}"`)], { cwd: tmp }).catch((e: { code: number }) => e);
+    expect((r as { code?: number }).code).toBe(1); // the violation again
+    const w = await procns('repro', out, '--out', join(tmp, 'sp ace', 'r.out'));
+    expect(w.stdout).toMatch(/cc -O2 -o repro -x c '.*sp ace\/r\.out'/);
+  });
+
   it('a mutant\'s counterexample: the printed replay line reproduces it (the trace names its mutant); --mutant none replays without', async () => {
     const out = join(tmp, 'mut', 'close-no-fput.json');
     const c = await procns('check', '--mutant', 'close-no-fput', '--runs', '300', '--out', out);
