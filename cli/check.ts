@@ -1,6 +1,6 @@
 // procns check: random checking of a profile with fast-check; a violation is shrunk, printed
 // as a trace of format v1, and written to a file that `procns replay` reproduces.
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { check, runAt } from '../properties/random.ts';
 import type { Counterexample, Replay } from '../properties/random.ts';
@@ -61,8 +61,9 @@ export function runCheck(o: CheckCliOptions): number {
     const origin = { seed: cx.seed, path: cx.path, ...(o.mutant ? { mutant: o.mutant } : {}), shrunkFrom: cx.shrunkFrom };
     const trace = counterexampleTrace(profile, cx.ops, cx.property, cx.detail, origin);
     const key = violationKey(cx.property, cx.detail).replace(/[()]/g, '-').replace(/-$/, '');
-    const traceFile = violations.length === 0 && o.out ? o.out
-      : join(o.out ? dirname(o.out) : 'procns-out', `check-${profile.name}${o.mutant ? `-${o.mutant}` : ''}-seed${seed}-${key}.json`);
+    const named = join(o.out ? dirname(o.out) : 'procns-out', `check-${profile.name}${o.mutant ? `-${o.mutant}` : ''}-seed${seed}-${key}.json`);
+    // the first trace goes to --out; another whose own name is --out's file takes a suffix (it overwrote the first)
+    const traceFile = violations.length === 0 && o.out ? o.out : o.out && resolve(named) === resolve(o.out) ? named.replace(/\.json$/, '-2.json') : named;
     violations.push({
       property: cx.property, detail: cx.detail, steps: cx.ops.length, shrunkFrom: cx.shrunkFrom,
       seed: cx.seed, path: cx.path, ...writeTrace(traceFile, trace, 'sim'),

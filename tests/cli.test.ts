@@ -229,6 +229,16 @@ describe('exit codes and --json', () => {
 });
 
 describe('the process around a command', () => {
+  it('check: every violation keeps its own trace file, even when --out has the name of another\'s', async () => {
+    const out = join(tmp, 'r1', 'check-v3.0-seed42-identity.json');
+    const c = await procns('check', '--profile', 'v3.0', '--runs', '50', '--max-violations', '3', '--json', '--out', out);
+    expect(c.code).toBe(1);
+    const vs = JSON.parse(c.stdout).violations as { property: string; traceFile: string }[];
+    expect(vs.length).toBeGreaterThan(1);
+    expect(new Set(vs.map((v) => v.traceFile)).size).toBe(vs.length);
+    for (const v of vs) expect(JSON.parse(readFileSync(v.traceFile, 'utf8')).origin.property).toBe(v.property);
+  });
+
   it('repro --out naming its own input is refused, the trace left as it was', async () => {
     const src = file('self.json', T([{ op: 'readlink', task: 'init', path: '/proc/init/ns/net' }]));
     const before = readFileSync(src, 'utf8');
