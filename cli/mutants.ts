@@ -272,6 +272,8 @@ export async function runMutant(m: Mutant, ro: RandomOpts, eo: ExploreOpts, engi
 
 /** Caught, or deliberately not run (--engine). */
 const ranOk = (e: EngineResult): boolean => e.caught || e.note === 'not run';
+/** An exhaustive search that a bound stopped before it caught the mutant: not caught, not cleared either. */
+const stopped = (e: EngineResult): boolean => !e.caught && e.complete === false;
 
 /** Summary figures of a campaign (the acceptance measures). */
 export function summarize(rows: readonly MutantRow[]): Record<string, unknown> {
@@ -287,6 +289,8 @@ export function summarize(rows: readonly MutantRow[]): Record<string, unknown> {
     caughtByExhaustive: rows.filter((r) => r.exhaustive.caught).length,
     caughtByBoth: both.length,
     survivors: rows.filter((r) => !ranOk(r.random) || !ranOk(r.exhaustive)).map((r) => r.mutant),
+    // of those, the ones whose exhaustive search a bound (--max-states) stopped before it caught them
+    stoppedByBound: rows.filter((r) => stopped(r.exhaustive) && ranOk(r.random)).map((r) => r.mutant),
     shrunkEqualsShortest: pairs.length ? `${equal}/${pairs.length}` : 'n/a',
     shrunkEqualsShortestRatio: pairs.length ? equal / pairs.length : null,
     worstShrunkOverShortest: pairs.length ? Number(worst.toFixed(2)) : null,
@@ -295,7 +299,7 @@ export function summarize(rows: readonly MutantRow[]): Record<string, unknown> {
   };
 }
 
-const yes = (e: EngineResult) => (e.caught ? 'yes' : e.note ? `no (${e.note})` : 'NO');
+const yes = (e: EngineResult) => (e.caught ? 'yes' : e.note ? `no (${e.note})` : stopped(e) ? 'no (stopped by --max-states)' : 'NO');
 
 /** The campaign as Markdown (the table of the issue, plus the not-expressible list). */
 export function markdown(rows: readonly MutantRow[], summary: Record<string, unknown>, ro: RandomOpts, eo: ExploreOpts): string {
@@ -405,8 +409,11 @@ export async function runMutants(o: MutantsCliOptions): Promise<number> {
     for (const [k, v] of Object.entries(summary)) say(`  ${k}: ${Array.isArray(v) ? v.join(', ') || '-' : v}`);
     say(`  report: ${join(o.report ?? 'procns-out', 'mutants.md')}`);
   }
-  const survived = (summary.survivors as string[]).length > 0;
-  return survived ? EXIT.violation : EXIT.ok;
+  // a mutant that got away only because a bound stopped the search is exit 3 (the bound), not 1
+  const survivors = summary.survivors as string[];
+  const bound = new Set(summary.stoppedByBound as string[]);
+  if (survivors.some((m) => !bound.has(m))) return EXIT.violation;
+  return survivors.length > 0 ? EXIT.bound : EXIT.ok;
 }
 
 /** A trace as JSON with one step per line (the layout of scenarios/). */

@@ -5,7 +5,7 @@ import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, r
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { UsageError } from '../cli/common.ts';
 import { runCheck } from '../cli/check.ts';
 import { runConform } from '../cli/conform.ts';
@@ -229,6 +229,20 @@ describe('exit codes and --json', () => {
 });
 
 describe('the process around a command', () => {
+  it('mutants: a mutant that got away only because --max-states stopped the search is exit 3, named as such', async () => {
+    const report = mkdtempSync(join(tmp, 'mut-bound-'));
+    let out = '';
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((x: string | Uint8Array) => { out += String(x); return true; });
+    let code: number;
+    try {
+      code = await runMutants({ only: 'umount-ignores-busy', engine: 'exhaustive', depth: '4', maxStates: '2000', report, json: true });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(code).toBe(3);
+    expect(JSON.parse(out).summary).toMatchObject({ survivors: ['umount-ignores-busy'], stoppedByBound: ['umount-ignores-busy'] });
+  });
+
   it('check: every violation keeps its own trace file, even when --out has the name of another\'s', async () => {
     const out = join(tmp, 'r1', 'check-v3.0-seed42-identity.json');
     const c = await procns('check', '--profile', 'v3.0', '--runs', '50', '--max-violations', '3', '--json', '--out', out);
