@@ -35,7 +35,8 @@ process.stderr.on('error', (e: NodeJS.ErrnoException) => {
 
 function fatal(e: unknown): never {
   if (e instanceof UsageError || e instanceof OutputError) {
-    process.stderr.write(`procns: ${e.message}\n`);
+    // one line whatever the input held: a name or path with a newline in it is shown escaped
+    process.stderr.write(`procns: ${e.message.replace(/\r?\n/g, '\\n')}\n`);
     process.exit(EXIT.usage);
   }
   throw e;

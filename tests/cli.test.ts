@@ -47,6 +47,8 @@ describe.concurrent('bad input: one line on stderr naming what is wrong, exit 2'
     ['bad JSON', ['replay', file('bad.json', '{"format": ')], /bad\.json: not valid JSON/],
     ['missing file', ['replay', join(tmp, 'nope.json')], /cannot read .*nope\.json: ENOENT/],
     ['empty file name', ['replay', ''], /^procns: the trace file name is empty$/m],
+    ['a newline in a name', ['replay', file('nl.json', T([{ op: 'exit', task: 'a\nb' }]))], /names task "a\\nb"/],
+    ['a newline in an option', ['check', '--mask', 'x\ny'], /--mask "x\\ny" is not a violation key/],
     ['unknown op', ['replay', file('op.json', T([{ op: 'fork', task: 'init' }]))], /step 0: field "op" is not a known op: "fork"/],
     ['missing field', ['replay', file('miss.json', T([{ op: 'open', task: 'init', fd: 'f1' }]))], /step 0 \(open\): field "path" is missing/],
     ['mistyped field', ['replay', file('type.json', T([{ op: 'cred', task: 'init', uid: 'root' }]))], /step 0 \(cred\): field "uid" must be a uid\/gid number/],
