@@ -215,6 +215,7 @@ export function simStep(s: KState, op: Op): Outcome {
     case 'reap': {
       const t = s.taskByName.get(op.task);
       if (t === undefined || s.tasks[t]!.state === TASK_REAPED) return err('ECHILD');
+      if (s.tasks[t]!.parent < 0) return err('ECHILD'); // kernel/exit.c do_wait: init is no child of any task the trace runs
       if (s.tasks[t]!.state === TASK_RUNNING || !reapable(s, t)) return err('EAGAIN');
       release_task(s, t);
       return OK;

@@ -278,6 +278,10 @@ export const RULES: readonly Rule[] = [
     witness: [spawn('a'), exit('a'), reap('a'), reap('a')],
   },
   {
+    id: 'reap.no-parent', op: 'reap', profiles: ALL, when: 'the task is init: no task of the trace is its parent to wait for it', outcome: 'ECHILD',
+    cite: `${C.release} (wait4: no such child); observed 6.18 (the oracle's init is no child of any task it runs)`, witness: [reap('init')],
+  },
+  {
     id: 'reap.running', op: 'reap', profiles: ALL, when: 'the task is still running (WNOHANG)', outcome: 'EAGAIN', cite: C.convention,
     witness: [spawn('a'), reap('a')],
   },

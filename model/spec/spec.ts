@@ -253,6 +253,7 @@ function reap(s: SState, name: string): Outcome {
   const ti = s.byName.get(name);
   if (ti === undefined || s.tasks[ti]!.state === REAPED) return E('ECHILD');
   const t = s.tasks[ti]!;
+  if (t.parent < 0) return E('ECHILD'); // reap.no-parent: init is nobody's child
   if (t.state === RUNNING) return E('EAGAIN');
   if (s.ns[t.pidns]!.reaper === ti && s.tasks.some((u, i) => i !== ti && u.state !== REAPED && pidnsWithin(s, u.pidns, t.pidns))) return E('EAGAIN');
   t.state = REAPED;
