@@ -124,12 +124,12 @@ static void map_path(const char *p, char *out, size_t cap) {
 }
 
 /* The outcome of a step, printed as JSON-ish text, and the compare. */
-typedef struct { char errno_[24]; char ns[32]; char names[2048]; long value; int has_ns, has_names, has_value; } outcome;
+typedef struct { char errno_[24]; char ns[32]; char names[2048]; char text[64]; long value; int has_ns, has_names, has_value, has_text; } outcome;
 
 static void from_reply(int ok, outcome *o, int want_names, int want_value) {
   memset(o, 0, sizeof *o);
   if (!ok) { snprintf(o->errno_, sizeof o->errno_, "%s", NR > 1 ? R[1] : "EIO"); return; }
-  const char *ns = rget("ns"), *fh = rget("fh"), *names = rget("names"), *val = rget("val");
+  const char *ns = rget("ns"), *fh = rget("fh"), *names = rget("names"), *val = rget("val"), *type = rget("type");
   if (ns) {
     o->has_ns = 1;
     snprintf(o->ns, sizeof o->ns, "%s", ns);
@@ -137,6 +137,7 @@ static void from_reply(int ok, outcome *o, int want_names, int want_value) {
   }
   if (want_names && names) { o->has_names = 1; snprintf(o->names, sizeof o->names, "%s", names); }
   if (want_value && val) { o->has_value = 1; o->value = atol(val); }
+  if (type) { o->has_text = 1; snprintf(o->text, sizeof o->text, "%s", type); } /* readlink: the link text's type part */
 }
 
 static void apply(const char *const *s, outcome *o) {
@@ -276,11 +277,12 @@ static void show(const outcome *o, char *buf, size_t cap) {
   n += (size_t)snprintf(buf + n, cap - n, "ok");
   if (o->has_ns) n += (size_t)snprintf(buf + n, cap - n, " ns=%s", o->ns);
   if (o->has_names) n += (size_t)snprintf(buf + n, cap - n, " names=%s", o->names);
-  if (o->has_value) snprintf(buf + n, cap - n, " value=%ld", o->value);
+  if (o->has_value) n += (size_t)snprintf(buf + n, cap - n, " value=%ld", o->value);
+  if (o->has_text) snprintf(buf + n, cap - n, " text=%s", o->text);
 }
 
 /* Expectation keys: expect (ok | ERRNO | true | false), expect.ok, expect.errno, expect.ns,
- * expect.names (slash separated), expect.value. Returns 1 = pass, 0 = fail, -1 = none. */
+ * expect.names (slash separated), expect.value, expect.text. Returns 1 = pass, 0 = fail, -1 = none. */
 static int judge(const char *const *s, const outcome *o) {
   const char *e = kv(s, "expect");
   int any = 0;
@@ -291,7 +293,7 @@ static int judge(const char *const *s, const outcome *o) {
     return !strcmp(o->errno_, e);
   }
   const char *eo = kv(s, "expect.ok"), *ee = kv(s, "expect.errno"), *en = kv(s, "expect.ns"),
-             *el = kv(s, "expect.names"), *ev = kv(s, "expect.value");
+             *el = kv(s, "expect.names"), *ev = kv(s, "expect.value"), *et = kv(s, "expect.text");
   if (eo) { any = 1; if ((o->errno_[0] == 0) != !strcmp(eo, "true")) return 0; }
   if (ee) { any = 1; if (strcmp(o->errno_, ee)) return 0; }
   if (en) {
@@ -300,6 +302,7 @@ static int judge(const char *const *s, const outcome *o) {
     if (!v || !o->has_ns || strcmp(v, o->ns)) return 0;
   }
   if (el) { any = 1; if (!o->has_names || strcmp(el, o->names)) return 0; }
+  if (et) { any = 1; if (!o->has_text || strcmp(et, o->text)) return 0; }
   if (ev) {
     any = 1;
     long want = !strcmp(ev, "true") ? 1 : !strcmp(ev, "false") ? 0 : strtol(ev, NULL, 0);

@@ -44,6 +44,7 @@ function stepKv(step: Step): Array<[string, string]> {
     if (e.ns !== undefined) kv.push(['expect.ns', e.ns]);
     if (e.names !== undefined) kv.push(['expect.names', e.names.join('/')]);
     if (e.value !== undefined) kv.push(['expect.value', String(e.value)]);
+    if (e.text !== undefined) kv.push(['expect.text', e.text]);
   }
   return kv;
 }
