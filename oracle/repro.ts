@@ -154,9 +154,12 @@ export function emitSh(trace: Trace): string {
     if (e === 'ok' || (typeof e === 'object' && e.ok === true)) exp = 'ok';
     else if (typeof e === 'string') exp = e;
     else if (typeof e === 'object' && e.errno) exp = e.errno;
+    else if (typeof e === 'object' && e.ok === false) exp = 'failed'; // any failure, as an errno is
     else if (typeof e === 'object' && (e.ns || e.names)) exp = 'ok';
     else if (typeof e === 'boolean') throw new Error(`emitSh: step ${i}: alive is not expressible in sh`);
     const task = 'task' in st ? st.task : 'init';
+    // the script itself is init: it cannot exit or wait for itself and go on checking
+    if ((st.op === 'exit' || st.op === 'reap') && st.task === 'init') throw new Error(`emitSh: step ${i}: ${st.op} of init (the script is init)`);
     if (st.op !== 'spawn' && st.op !== 'reap' && task !== 'init' && st.op !== 'exit')
       throw new Error(`emitSh: step ${i}: only init can act in sh`);
     out.push(`# step ${i}: ${JSON.stringify(st)}`);

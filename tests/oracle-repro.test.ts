@@ -156,5 +156,16 @@ describe(`standalone reproducers${why}`, () => {
   });
   it('emitSh refuses what shell tools cannot express', () => {
     expect(() => emitSh(bindTrace)).toThrow(/alive|setns|nsid/);
+    // the script is init: it cannot exit or reap itself (it killed itself and called the reap ok)
+    for (const op of ['exit', 'reap']) expect(() => emitSh({ format: 'procns-trace/1', steps: [{ op, task: 'init' }] } as Trace)).toThrow(`${op} of init`);
+  });
+  it.skipIf(skip)(`emitSh: expect {ok: false} passes only on a failure${why}`, () => {
+    const steps = [{ op: 'readlink', task: 'init', path: '/proc/init/ns/net', expect: { ok: false } }, { op: 'readlink', task: 'init', path: '/proc/init/ns/nope', expect: { ok: false } }];
+    const f = join(work, 'okfalse.sh');
+    writeFileSync(f, emitSh({ format: 'procns-trace/1', profile: 'v6.18', steps } as Trace));
+    const r = spawnSync('bash', [f], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.stdout).toMatch(/step 0: ok {2}FAIL/);
+    expect(r.stdout).toMatch(/step 1: failed {2}PASS/);
+    expect(r.status).toBe(1);
   });
 });
