@@ -191,6 +191,14 @@ export async function runExplore(o: ExploreCliOptions): Promise<number> {
   const exact = o.exact ?? cfg.exact ?? false;
   const symmetry = o.symmetry === false ? false : (cfg.symmetry ?? true);
   const notes: string[] = [];
+  // flags that contradict each other are refused; a config's contradictions are noted (below)
+  if (o.exact && o.workers !== undefined && workers > 1) throw new UsageError(`--exact keeps full keys in one thread: it cannot take --workers ${workers}`);
+  const coverFlag = (['coverDepth', 'coverBeam', 'coverMembers', 'coverSeed', 'coverSplice'] as const).find((k) => o[k] !== undefined);
+  if (coverFlag) {
+    const flag = `--${coverFlag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    if (o.cover === false || cfg.cover === false) throw new UsageError(`${flag} sets the cover phase, which ${o.cover === false ? '--no-cover' : 'the config ("cover": false)'} turns off`);
+    if (workers > 1) throw new UsageError(`${flag} sets the cover phase, which runs with --workers 1 only`);
+  }
   if (exact && workers > 1) {
     notes.push('--exact keeps full keys in one thread: --workers ignored');
     workers = 1;
