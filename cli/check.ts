@@ -1,6 +1,6 @@
 // procns check: random checking of a profile with fast-check; a violation is shrunk, printed
 // as a trace of format v1, and written to a file that `procns replay` reproduces.
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { check, runAt } from '../properties/random.ts';
 import type { Counterexample, Replay } from '../properties/random.ts';
@@ -9,7 +9,7 @@ import { INVARIANT_DOCS } from '../properties/invariants.ts';
 import { VIOLATION_KEYS, violationKey } from '../properties/harness.ts';
 import { activate, findMutant, MUTANTS } from '../model/mutants/index.ts';
 import { mdTable, reportNames, writeReport } from '../reports/writers.ts';
-import { EXIT, UsageError, checkOutputs, intOpt, printJson, profileOpt, say, shellWord, traceLine, writeTrace } from './common.ts';
+import { EXIT, UsageError, checkOutputs, intOpt, printJson, profileOpt, samePath, say, shellWord, traceLine, writeTrace } from './common.ts';
 import { LifecycleTracker, coverageLines, coverageMarkdown } from '../model/lifecycle/index.ts';
 import { replayCorpus } from '../model/lifecycle/corpus.ts';
 
@@ -63,7 +63,7 @@ export function runCheck(o: CheckCliOptions): number {
     const key = violationKey(cx.property, cx.detail).replace(/[()]/g, '-').replace(/-$/, '');
     const named = join(o.out ? dirname(o.out) : 'procns-out', `check-${profile.name}${o.mutant ? `-${o.mutant}` : ''}-seed${seed}-${key}.json`);
     // the first trace goes to --out; another whose own name is --out's file takes a suffix (it overwrote the first)
-    const traceFile = violations.length === 0 && o.out ? o.out : o.out && resolve(named) === resolve(o.out) ? named.replace(/\.json$/, '-2.json') : named;
+    const traceFile = violations.length === 0 && o.out ? o.out : o.out && samePath(named, o.out) ? named.replace(/\.json$/, '-2.json') : named;
     violations.push({
       property: cx.property, detail: cx.detail, steps: cx.ops.length, shrunkFrom: cx.shrunkFrom,
       seed: cx.seed, path: cx.path, ...writeTrace(traceFile, trace, 'sim'),
@@ -144,7 +144,6 @@ function rerunCommand(profile: string, maxOps: number, cx: Counterexample, mutan
     ...(cx.masked.length ? ['--mask', cx.masked.join(',')] : []), ...(mutant ? ['--mutant', mutant] : [])];
   return words.map(shellWord).join(' ');
 }
-
 
 export function registerCheck(program: Command, run: (code: () => number) => void): void {
   program.command('check')

@@ -1,6 +1,6 @@
 // Shared CLI plumbing: usage errors (exit 2, one line), option parsing, output.
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { join, resolve, sep } from 'node:path';
+import { closeSync, constants, existsSync, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Profile } from '../model/profiles.ts';
 import { getProfile, PROFILE_NAMES } from '../model/profiles.ts';
 import type { Trace } from '../model/types.ts';
@@ -60,19 +60,30 @@ function targetsOf(o: Output): Target[] {
 
 /** UsageError when target `t` is the file `f` or lies under it (one would overwrite or block the other). */
 function clash(f: Target, t: Target): void {
-  const file = resolve(f.path);
-  const other = resolve(t.path);
-  if (other === file) throw new UsageError(`${f.flag} ${f.path}: ${t.flag} writes that file too (give them different paths)`);
-  if (other.startsWith(`${file}${sep}`)) throw new UsageError(`${f.flag} ${f.path}: ${t.flag} writes ${t.path}, which needs a folder there`);
+  if (samePath(f.path, t.path)) throw new UsageError(`${f.flag} ${f.path}: ${t.flag} writes that file too (give them different paths)`);
+  if (resolve(t.path).startsWith(`${resolve(f.path)}${sep}`)) throw new UsageError(`${f.flag} ${f.path}: ${t.flag} writes ${t.path}, which needs a folder there`);
+}
+
+/** Whether two paths name one file, also where a link leads one to the other's folder (either may not exist yet). */
+export function samePath(a: string, b: string): boolean {
+  return resolve(a) === resolve(b) || realPath(a) === realPath(b);
+}
+
+/** A path with its links resolved as far as it exists (realpath of the nearest existing folder, then the rest). */
+function realPath(p: string): string {
+  const abs = resolve(p);
+  if (existsSync(abs)) return realpathSync(abs);
+  const up = dirname(abs);
+  return up === abs ? abs : join(realPath(up), basename(abs));
 }
 
 /**
  * Writes a counterexample trace; returns what was written (its path, the replay command) or,
  * where it cannot be written, why (the run's result stands: its trace is in the output).
  */
-export function writeTrace(file: string, trace: unknown, backend: string): { traceFile: string; replay: string } | { traceFile: null; traceError: string } {
+export function writeTrace(file: string, trace: unknown, backend: string, text = `${JSON.stringify(trace, null, 2)}\n`): { traceFile: string; replay: string } | { traceFile: null; traceError: string } {
   try {
-    writeText(file, `${JSON.stringify(trace, null, 2)}\n`);
+    writeText(file, text);
     return { traceFile: file, replay: `procns replay ${shellWord(file)} --backend ${backend}` };
   } catch (e) {
     if (e instanceof OutputError) return { traceFile: null, traceError: e.message };

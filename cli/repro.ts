@@ -3,9 +3,7 @@
 // that unshare/nsenter/mount can express, a bash script. No kernel access is needed to emit.
 import type { Command } from 'commander';
 import { emitC, emitSh } from '../oracle/repro.ts';
-import { EXIT, UsageError, checkOutputs, readTrace, say, shellWord } from './common.ts';
-import { existsSync, realpathSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { EXIT, UsageError, checkOutputs, readTrace, samePath, say, shellWord } from './common.ts';
 import { writeText } from '../reports/writers.ts';
 
 export interface ReproCliOptions { emit?: string; out?: string }
@@ -14,7 +12,7 @@ export function runRepro(file: string, o: ReproCliOptions): number {
   const emit = o.emit ?? 'c';
   if (emit !== 'c' && emit !== 'sh') throw new UsageError(`--emit must be c or sh, got "${emit}"`);
   checkOutputs([{ flag: '--out', file: o.out }]);
-  if (o.out !== undefined && sameFile(o.out, file)) throw new UsageError(`--out ${o.out}: is the trace being read (${file}); give another path`);
+  if (o.out !== undefined && samePath(o.out, file)) throw new UsageError(`--out ${o.out}: is the trace being read (${file}); give another path`);
   const trace = readTrace(file);
   let text: string;
   try {
@@ -32,12 +30,6 @@ export function runRepro(file: string, o: ReproCliOptions): number {
     ? `wrote ${o.out}: build and run as root with  cc -O2 -o repro -x c ${shellWord(o.out)} && sudo ./repro`
     : `wrote ${o.out}: run as root with  sudo bash ${shellWord(o.out)}`);
   return EXIT.ok;
-}
-
-/** Whether two paths name one file (the same path, or one file reached both ways). */
-function sameFile(a: string, b: string): boolean {
-  if (resolve(a) === resolve(b)) return true;
-  return existsSync(a) && existsSync(b) && realpathSync(a) === realpathSync(b);
 }
 
 export function registerRepro(program: Command, run: (code: () => number | Promise<number>) => void): void {

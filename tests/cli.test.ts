@@ -1,7 +1,7 @@
 // The command line as users and scripts see it: exit codes, one-line errors for bad input
 // (exit 2, no stack trace), --json printing one document, replay of a written trace.
 import { execFile, spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -234,6 +234,16 @@ describe('exit codes and --json', () => {
 });
 
 describe('the process around a command', () => {
+  it('two outputs that name one file through a link are refused before the run', async () => {
+    const d = mkdtempSync(join(tmp, 'link-'));
+    mkdirSync(join(d, 'R'));
+    symlinkSync(join(d, 'R'), join(d, 'L'));
+    const r = await procns('check', '--profile', 'v3.0', '--runs', '5', '--out', join(d, 'L', 'check.json'), '--report', join(d, 'R'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--out .*L\/check\.json: --report writes that file too/);
+    expect(readdirSync(join(d, 'R'))).toEqual([]);
+  });
+
   it('mutants: a mutant that got away only because --max-states stopped the search is exit 3, named as such', async () => {
     const report = mkdtempSync(join(tmp, 'mut-bound-'));
     let out = '';
