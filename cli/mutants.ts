@@ -20,8 +20,8 @@ import { minimize, runOps } from '../properties/shrink.ts';
 import { Checker, violationKey } from '../properties/harness.ts';
 import { wellFormed } from '../model/trace.ts';
 import { counterexampleTrace } from '../properties/counterexample.ts';
-import { mdTable, reportNames, writeReport, writeText } from '../reports/writers.ts';
-import { EXIT, UsageError, checkOutputs, intOpt, printJson, say } from './common.ts';
+import { mdTable, reportNames, writeReport } from '../reports/writers.ts';
+import { EXIT, UsageError, checkOutputs, intOpt, printJson, say, writeTrace } from './common.ts';
 
 /** What one engine found for one mutant. */
 export interface EngineResult {
@@ -342,13 +342,11 @@ export function noTraceReason(row: MutantRow): string {
   return row.random.caught || row.exhaustive.caught ? 'counterexample not expressible as a v1 trace' : 'survived: no counterexample';
 }
 
-/** Writes the row's trace to DIR/<mutant>.json; what the report says of it. */
-function writeMutantTrace(dir: string, row: MutantRow): { traceFile: string } | { traceFile: null; traceNote: string } {
+/** Writes the row's trace to DIR/<mutant>.json as every command writes a trace (cli/common.ts writeTrace); what the report says of it. */
+function writeMutantTrace(dir: string, row: MutantRow): ReturnType<typeof writeTrace> | { traceFile: null; traceNote: string } {
   const t = mutantTrace(findMutant(row.mutant)!, row);
   if (!t) return { traceFile: null, traceNote: noTraceReason(row) };
-  const file = join(dir, `${row.mutant}.json`);
-  writeText(file, traceJson(t));
-  return { traceFile: file };
+  return writeTrace(join(dir, `${row.mutant}.json`), t, 'sim', traceJson(t));
 }
 
 export interface MutantsCliOptions {
@@ -404,7 +402,10 @@ export async function runMutants(o: MutantsCliOptions): Promise<number> {
   writeReport(o.report ?? 'procns-out', doc, markdown(rows, summary, ro, eo));
   if (o.json) printJson(doc);
   else {
-    for (const [i, f] of files.entries()) if ('traceNote' in f) say(`${rows[i]!.mutant}: ${f.traceNote}; ${rows[i]!.mutant}.json not written`);
+    for (const [i, f] of files.entries()) {
+      if ('traceNote' in f) say(`${rows[i]!.mutant}: ${f.traceNote}; ${rows[i]!.mutant}.json not written`);
+      if ('traceError' in f) say(`${rows[i]!.mutant}: trace not written (${f.traceError})`);
+    }
     say('');
     for (const [k, v] of Object.entries(summary)) say(`  ${k}: ${Array.isArray(v) ? v.join(', ') || '-' : v}`);
     say(`  report: ${join(o.report ?? 'procns-out', 'mutants.md')}`);
