@@ -11,8 +11,8 @@
 // Line protocol on stdin/stdout (fields separated by TAB, one reply line per request):
 //   request : <op> TAB <task id or -> [TAB arg]...
 //   reply   : ok [TAB key=value]...  |  err TAB <ERRNO NAME>
-// S handles spawn/exit/alive/shrink/mk itself and forwards every other op to the
-// acting task's process over a SOCK_SEQPACKET socket (one message per command/reply).
+// S handles spawn/exit/shrink/mk itself, asks E for alive (E is in the init pid namespace),
+// and forwards every other op to the acting task's process over a SOCK_SEQPACKET socket (one message per command/reply).
 // See oracle/README.md for the full list of ops and reply keys.
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -657,6 +657,42 @@ static void s_exit(int t, out_t *o) {
 }
 
 static int req_in = -1, rep_out = 1, pipe_req_w = -1, pipe_rep_r = -1; /* command pipes (--pipes mode) or stdin/stdout */
+static int prober = -1; /* S's end of the socket to E, which answers alive probes */
+
+/* alive, asked of E. Since d2324a9317f0 "nsfs: tighten permission checks for handle opening"
+ * (mainline, March 2026; in the stable kernels, and seen on 6.18.44), nsfs_fh_to_dentry() opens a
+ * namespace the caller is not in only if may_see_all_namespaces(): the init pid namespace and
+ * CAP_SYS_ADMIN in init_user_ns. Otherwise EPERM, which exportfs_decode_fh() reports as ESTALE,
+ * a false "freed". S is pid 1 of its own pid namespace; E called unshare(CLONE_NEWPID) and so
+ * stayed in the init pid namespace: E opens the handle. */
+static void ask_alive(const char *fhs, const char *settle, out_t *o) {
+  char q[512];
+  int n = snprintf(q, sizeof q, "%s\t%s", fhs, settle);
+  if (prober < 0 || n < 0 || (size_t)n >= sizeof q) return err_reply(o, EINVAL);
+  if (send(prober, q, (size_t)n, MSG_NOSIGNAL) < 0) return err_reply(o, errno);
+  ssize_t r = recv(prober, o->b, sizeof o->b - 1, 0);
+  if (r <= 0) return err_reply(o, EIO);
+  o->n = (size_t)r;
+  o->b[o->n] = 0;
+}
+
+/* E's side: answers each probe of S with s_alive until S is gone (its end closes). */
+static void serve_alive(int sock) {
+  out_t *o = malloc(sizeof *o);
+  char q[512];
+  ssize_t n;
+  if (!o) return;
+  while ((n = recv(sock, q, sizeof q - 1, 0)) > 0) {
+    q[n] = 0;
+    char *settle = strchr(q, '\t');
+    if (settle) *settle++ = 0;
+    o->n = 0;
+    o->b[0] = 0;
+    s_alive(q, settle ? atol(settle) : 0, o);
+    if (send(sock, o->b, o->n, MSG_NOSIGNAL) < 0) break;
+  }
+  free(o);
+}
 
 static void sandbox_main(int life) {
   prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
@@ -704,7 +740,7 @@ static void sandbox_main(int life) {
       s_exit(t, o);
     } else if (!strcmp(op, "alive")) {
       char *fhs = rest ? strsep(&rest, "\t") : NULL;
-      s_alive(fhs ? fhs : "", rest ? atol(rest) : 0, o);
+      ask_alive(fhs ? fhs : "", rest ? rest : "0", o);
     } else if (!strcmp(op, "shrink")) {
       int fd = open("/proc/sys/vm/drop_caches", O_WRONLY);
       if (fd >= 0) { if (write(fd, "2\n", 2) < 0) {} close(fd); }
@@ -767,12 +803,15 @@ int main(int argc, char **argv) {
     pipe_req_w = rq[1];
     pipe_rep_r = rp[0];
   }
-  int life[2];
+  int life[2], probe[2];
   if (pipe2(life, O_CLOEXEC) < 0) die("pipe", errno);
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, probe) < 0) die("socketpair", errno);
   pid_t s = fork();
   if (s < 0) die("fork", errno);
   if (s == 0) {
     close(life[1]);
+    close(probe[0]);
+    prober = probe[1];
     if (req_in >= 0) { close(pipe_req_w); close(pipe_rep_r); } /* S keeps only its own ends */
     sandbox_main(life[0]);
   }
@@ -780,6 +819,8 @@ int main(int argc, char **argv) {
   if (req_in >= 0) { close(req_in); close(rep_out); }
   close(0);
   close(1);
+  close(probe[1]);
+  serve_alive(probe[0]);
   int st;
   while (waitpid(s, &st, 0) < 0 && errno == EINTR) {}
   return 0;
