@@ -289,8 +289,9 @@ export function sys_setns(s: KState, task: number, fdName: string, nstype: NsKin
     else if (!ptrace_may_access(s, task, tsk)) err = 'EPERM';
     else {
       const tt = s.tasks[tsk]!;
-      const needsProxy = kinds.some((k) => k !== 'user' && k !== 'pid');
-      if (needsProxy && tt.nsproxy < 0) err = 'ESRCH';
+      // validate_nsset (kernel/nsproxy.c, 303cc571d107 v5.8): "if (!nsp) return -ESRCH", whatever
+      // the flags; exit_task_namespaces left a zombie none (observed 6.18.44: ESRCH for user and pid too)
+      if (tt.nsproxy < 0) err = 'ESRCH';
       for (const k of NSSET_ORDER) {
         if (err !== '' || !kinds.includes(k)) continue;
         const tp = tt.nsproxy >= 0 ? s.nsproxies[tt.nsproxy]!.ns : null;

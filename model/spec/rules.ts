@@ -232,9 +232,9 @@ export const RULES: readonly Rule[] = [
     witness: [spawn('t'), ...prober('a'), { op: 'pidfd', task: 'a', target: 't', fd: 'p' }, { op: 'setns', task: 'a', fd: 'p', nstype: 'net' }],
   },
   {
-    id: 'setns.pidfd-zombie', op: 'setns', profiles: NSFS, when: 'a pidfd of a zombie, asking for a kind other than user/pid (it has no nsproxy)',
+    id: 'setns.pidfd-zombie', op: 'setns', profiles: NSFS, when: 'a pidfd of a zombie, for any nstype, user and pid included (it has no nsproxy)',
     outcome: 'ESRCH', cite: `${C.setns58}: validate_nsset, task has no nsproxy → ESRCH; observed 6.18 §4`,
-    witness: [spawn('a'), { op: 'pidfd', task: 'init', target: 'a', fd: 'p' }, exit('a'), { op: 'setns', task: 'init', fd: 'p', nstype: 'net' }],
+    witness: [spawn('a'), { op: 'pidfd', task: 'init', target: 'a', fd: 'p' }, exit('a'), { op: 'setns', task: 'init', fd: 'p', nstype: 'user' }],
   },
   {
     id: 'setns.no-cap', op: 'setns', profiles: MODERN, when: 'a namespace file of the right type, caller without CAP_SYS_ADMIN over the namespace\'s owner and in its own user ns',

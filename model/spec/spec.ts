@@ -177,7 +177,7 @@ function setns(s: SState, ti: number, fd: string, nstype: NsKind | 0 | NsKind[])
     const tt = s.tasks[h.task]!;
     if (tt.state === REAPED) return E('ESRCH');
     if (!mayInspect(s, ti, h.task)) return E('EPERM');
-    if (!tt.ns && kinds.some((k) => k !== 'user' && k !== 'pid')) return E('ESRCH');
+    if (!tt.ns) return E('ESRCH'); // a zombie has no namespaces to enter, for any nstype (user and pid too)
     targets = ORDER.filter((k) => kinds.includes(k));
     pick = (k) => (k === 'user' ? tt.userns : k === 'pid' ? tt.pidns : k === 'time' ? tt.ns![S.time]! : tt.ns![slotOf(k)]!);
   } else {
