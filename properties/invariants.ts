@@ -2,7 +2,7 @@
 // over one step (step invariants: pre-state facts, op, outcome, post-state). Each returns ''
 // when it holds and a one-line description of the breach otherwise.
 import type { KState } from '../model/kernel/state.ts';
-import { F_NS, F_PIDFD, SLOT, TASK_REAPED, TASK_RUNNING } from '../model/kernel/state.ts';
+import { F_NS, F_PIDFD, KTHREAD_NSPROXY, KTHREAD_PID, KTHREAD_USERNS, SLOT, TASK_REAPED, TASK_RUNNING } from '../model/kernel/state.ts';
 
 export const INVARIANT_DOCS: Record<string, string> = {
   'no-use-after-put': 'No code path gets or puts a freed object, and no live holder references a freed object: a use-after-free in the kernel.',
@@ -44,6 +44,10 @@ function expectedCounts(s: KState): Int32Array {
     w[oPid + t.pid]!++;
     for (const f of t.fds.values()) w[oFile + f]!++;
   }
+  // the kernel threads' init_nsproxy, init_cred and pids (model/kernel/state.ts KTHREAD_*)
+  w[oProxy + KTHREAD_NSPROXY]!++;
+  w[KTHREAD_USERNS]!++;
+  w[s.pids[KTHREAD_PID]!.ns]!++;
   for (const p of s.nsproxies) if (!p.freed) for (const n of p.ns) w[n]!++;
   for (const p of s.pids) if (!p.freed) w[p.ns]!++;
   for (const n of s.ns) {
@@ -110,6 +114,10 @@ export function pinnedNs(s: KState): Uint8Array {
   mark.fill(0, 0, s.ns.length);
   const stack = pinStack;
   stack.length = 0;
+  // the kernel threads pin the initial namespaces (model/kernel/state.ts KTHREAD_*)
+  visit(mark, stack, KTHREAD_USERNS, 1);
+  visit(mark, stack, s.pids[KTHREAD_PID]!.ns, 1);
+  for (const n of s.nsproxies[KTHREAD_NSPROXY]!.ns) visit(mark, stack, n, 1);
   for (const t of s.tasks) {
     if (t.state === TASK_REAPED) continue;
     visit(mark, stack, t.userns, 1);

@@ -110,8 +110,8 @@ describe('procns explore (CLI)', () => {
   });
 
   it('exits 1, not 3, when it found a violation before --max-states stopped it', async () => {
-    // v3.0 breaks ptrace-gate within 4 ops; its depth-4 search holds over 200k states
-    const { code, doc } = await run({ profile: 'v3.0', maxStates: '20000', cover: false });
+    // v3.0 breaks ptrace-gate within 4 ops (found by about 30k states); its depth-4 search holds over 300k states
+    const { code, doc } = await run({ profile: 'v3.0', maxStates: '40000', cover: false });
     expect(code).toBe(1);
     expect(doc).toMatchObject({ result: 'fail', complete: false, stoppedBy: 'max-states' });
     expect((doc.violations as { property: string }[]).map((v) => v.property)).toContain('ptrace-gate');

@@ -286,8 +286,10 @@ describe('the search for a seed, pinned (generate.ts --check regenerates scenari
       'file:open --close--> closed 3',
       'namespace:unborn --spawn--> freed 5',
       'namespace:held --umount--> freed 4',
+      'namespace:held --unshare--> freed 5',
       'mount:unborn --spawn--> unmounted 6',
       'mount:mounted --umount--> unmounted 3',
+      'mount:mounted --unshare--> unmounted 4',
       'mount:busy --umount--> detached 9',
     ]],
   ] as const)('%s, %i runs, seed 1: the targets found, in the order found, and their shrunk lengths', (name, runs, want) => {
@@ -432,7 +434,9 @@ describe('LifecycleTracker: exact counts, the per-edge mode, texts, disagreement
     };
     expect(run('close-no-fput', [{ op: 'open', task: 'init', path: '/proc/init/ns/net', fd: 'f1' }, { op: 'close', task: 'init', fd: 'f1' }]))
       .toEqual(['file 0: open --close--> invalid: the object reached a state that no statechart state describes']);
-    const fromInvalid = run('readlink-double-put', [{ op: 'readlink', task: 'init', path: '/proc/init/ns/net' }, { op: 'unshare', task: 'init', newns: ['net'] }]);
+    // a child's own net ns (init's initial one would stay held by the kernel threads' nsproxy)
+    const fromInvalid = run('readlink-double-put', [{ op: 'spawn', task: 't1', parent: 'init', newns: ['net'] },
+      { op: 'readlink', task: 'init', path: '/proc/t1/ns/net' }, { op: 'unshare', task: 't1', newns: ['net'] }]);
     expect(fromInvalid.filter((d) => d.includes('invalid --'))).toEqual([expect.stringMatching(/^namespace \d+: invalid --unshare--> freed: the object was in a state that no statechart state describes$/)]);
   });
 

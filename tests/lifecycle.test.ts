@@ -136,8 +136,8 @@ describe(`generated covering traces on the live kernel${why}`, () => {
     expect(failed).toEqual([]);
   }, 120_000);
 
-  it('leaves out only the one trace that needs a mount ns file bound (mount: busy --umount--> detached)', () => {
+  it('leaves out only the two traces that need a mount ns file bound (mount: busy --umount--> detached; namespace: held --unshare--> freed)', () => {
     expect(traces.filter((t) => t.trace.profile === 'v6.18' && bindsMntNs(t.trace)).map((t) => t.file))
-      .toEqual([join('v6.18', 'mount--busy--umount--detached.json')]);
+      .toEqual([join('v6.18', 'mount--busy--umount--detached.json'), join('v6.18', 'namespace--held--unshare--freed.json')]);
   });
 });

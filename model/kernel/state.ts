@@ -131,6 +131,18 @@ export interface KState {
   uaf: string;
 }
 
+/**
+ * What the kernel threads hold for the life of the system, outside every trace: they share
+ * init_nsproxy (kernel/nsproxy.c: "struct nsproxy init_nsproxy", every kthread's ->nsproxy), run
+ * with init_cred (kernel/cred.c: .user_ns = &init_user_ns), and kthreadd's struct pid is in
+ * init_pid_ns (kernel/kthread.c). So no initial namespace is ever freed, in any version: init
+ * leaving one (unshare, setns) leaves it alive. One reference each, on init's first nsproxy
+ * (id 0), init_user_ns (ns 0) and init's pid ns (the ns of pid 0).
+ */
+export const KTHREAD_NSPROXY = 0;
+export const KTHREAD_USERNS = 0;
+export const KTHREAD_PID = 0; // the kthreads' pids count on the pid ns of init's pid
+
 /** Creates the initial state: `init` with the initial namespaces, root, every capability. */
 export function initialKState(profile: Profile): KState {
   const s: KState = {
@@ -168,10 +180,10 @@ export function initialKState(profile: Profile): KState {
   proxy[SLOT.time] = time;
   proxy[SLOT.cgroup] = newNs('cgroup', user);
   for (const n of proxy) s.ns[n]!.count++;
-  s.nsproxies.push({ count: 1, freed: false, ns: proxy });
-  s.ns[pidns]!.count++; // struct pid of init
+  s.nsproxies.push({ count: 2, freed: false, ns: proxy }); // init and the kernel threads (KTHREAD_NSPROXY)
+  s.ns[pidns]!.count += 2; // struct pid of init, and the kernel threads' pids (KTHREAD_PID)
   s.pids.push({ count: 1, freed: false, ns: pidns, task: 0 });
-  s.ns[user]!.count += 2; // init's cred and mm
+  s.ns[user]!.count += 3; // init's cred and mm, and the kernel threads' init_cred (KTHREAD_USERNS)
   s.tasks.push({
     name: 'init', state: TASK_RUNNING, parent: -1, uid: 0, gid: 0, caps: ALL_CAPS, userns: user,
     dumpable: true, mmUserns: user, nsproxy: 0, pid: 0, fds: new Map(),

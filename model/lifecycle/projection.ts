@@ -3,7 +3,7 @@
 // projection reads the holders a user can point at (fd tables, mount lists, tasks, the dcache),
 // not the refcounts, so it is a reading of the semantics independent of model/kernel/refs.ts.
 import type { KState } from '../kernel/state.ts';
-import { F_NS, TASK_REAPED, TASK_RUNNING, TASK_ZOMBIE } from '../kernel/state.ts';
+import { F_NS, KTHREAD_NSPROXY, KTHREAD_PID, KTHREAD_USERNS, TASK_REAPED, TASK_RUNNING, TASK_ZOMBIE } from '../kernel/state.ts';
 import type { Op, OpName } from '../types.ts';
 import { ALL_CAPS, NS_KINDS, OP_NAMES } from '../types.ts';
 import type { Profile } from '../profiles.ts';
@@ -47,6 +47,11 @@ function holdViaDentry(s: KState, level: Uint8Array, work: number[], d: number, 
 function nsHolders(s: KState): Uint8Array {
   const level = new Uint8Array(s.ns.length);
   const work: number[] = [];
+  // the kernel threads are tasks in init_nsproxy, init_user_ns and init_pid_ns (KTHREAD_*)
+  hold(level, work, KTHREAD_USERNS, 3);
+  hold(level, work, s.pids[KTHREAD_PID]?.ns ?? -1, 3);
+  const kthreads = s.nsproxies[KTHREAD_NSPROXY]?.ns;
+  if (kthreads) for (let k = 0; k < kthreads.length; k++) hold(level, work, kthreads[k]!, 3);
   for (let ti = 0; ti < s.tasks.length; ti++) {
     const t = s.tasks[ti]!;
     if (t.state === TASK_REAPED) continue;

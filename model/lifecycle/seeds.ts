@@ -64,6 +64,14 @@ const MODERN_WHOLE = (): Op[][] => [
   // (copy_mnt_ns), then alloc_pid fails in the dead pid ns (ENOMEM) and the copy goes.
   [spawn('t1', 'init', ['pid']), open('init', '/proc/t1/ns/pid', 'f1'), exit('t1'), { op: 'setns', task: 'init', fd: 'f1', nstype: 'pid' },
     bind('init', '/proc/init/ns/net', '@m1'), spawn('t2', 'init', ['mnt'])],
+  // namespace: held --unshare--> freed, and mount: mounted --unshare--> unmounted. t2's mount ns
+  // is held only by t1's bind of its file; t1, the last task in its own mount ns, leaves it by
+  // unshare, and copy_mnt_ns does not copy a mount ns file (copy_tree without
+  // CL_COPY_MNT_NS_FILE), so put_mnt_ns unmounts the bind and t2's namespace goes with it. (init
+  // could once do this with its initial mount ns; the kernel threads keep that one:
+  // model/kernel/state.ts KTHREAD_*.)
+  [spawn('t1', 'init', ['mnt']), spawn('t2', 'init', ['mnt']), bind('t1', '/proc/t2/ns/mnt', '@m1'), exit('t2'),
+    { op: 'unshare', task: 't1', newns: ['mnt'] }],
 ];
 
 /** The whole traces that apply to a profile. */

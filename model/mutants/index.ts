@@ -99,7 +99,9 @@ export const MUTANTS: readonly Mutant[] = [
   { name: 'exit-double-put-nsproxy', category: 'refcount', profile: 'v6.18',
     fn: 'exit_task_namespaces', file: 'model/kernel/fork.ts', history: '',
     description: 'exit puts the task\'s nsproxy twice',
-    property: 'no-use-after-put', bounds: { ...small, ops: ['spawn', 'exit', 'reap', 'open'] } },
+    // refcount-exact first: a child shares init's nsproxy, which the kernel threads hold too, so
+    // the extra put leaves it allocated with one count too few (model/kernel/state.ts KTHREAD_*)
+    property: 'refcount-exact', bounds: { ...small, ops: ['spawn', 'exit', 'reap', 'open'] } },
   { name: 'switch-no-put', category: 'refcount', profile: 'v6.18',
     fn: 'switch_task_namespaces', file: 'model/kernel/nsproxy.ts', history: '',
     description: 'switching nsproxy (unshare, setns) forgets to put the old one',

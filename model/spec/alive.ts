@@ -1,9 +1,10 @@
 // The spec's definition of a live namespace (the seed's commit message: "keep the specified
 // namespace alive ... by either holding the file descriptor open or bind mounting the file"):
 // reachable from a task, an open handle or a mount of a live mount namespace, through owner
-// (user ns) and parent (pid ns) links. A zombie keeps its cred (user ns) and pid (pid ns).
+// (user ns) and parent (pid ns) links. A zombie keeps its cred (user ns) and pid (pid ns). The
+// initial namespaces are always live: the kernel threads hold them.
 import type { SState } from './state.ts';
-import { REAPED, RUNNING } from './state.ts';
+import { INITIAL_NS, REAPED, RUNNING } from './state.ts';
 
 /** Which handles are open: referenced from a running task's fd table. */
 export function openHandles(s: SState): Uint8Array {
@@ -22,6 +23,9 @@ export function reachableNs(s: SState): Uint8Array {
   const mark = (n: number): void => {
     if (n >= 0 && alive[n] === 0) { alive[n] = 1; stack.push(n); }
   };
+  // the kernel threads hold init_nsproxy, init_cred and pids in init_pid_ns for the life of the
+  // system: the initial namespaces (init's first set, ids 0 .. INITIAL_NS - 1) are never freed
+  for (let n = 0; n < INITIAL_NS; n++) mark(n);
   for (const t of s.tasks) {
     if (t.state === REAPED) continue;
     mark(t.userns);

@@ -86,6 +86,9 @@ export interface SState {
   mounts: SMount[];
 }
 
+/** How many namespaces initialSState makes (init_user_ns and init's first set): ids below it are initial. */
+export const INITIAL_NS = 8;
+
 export function initialSState(profile: Profile): SState {
   const ns: SNs[] = [];
   const mk = (kind: NsKind, owner: number): number => {
