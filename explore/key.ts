@@ -34,12 +34,12 @@ const KNOWN: Record<string, readonly string[]> = {
   pid: ['count', 'freed', 'ns', 'task'],
   proxy: ['count', 'freed', 'ns'],
   ns: ['kind', 'count', 'freed', 'owner', 'parent', 'level', 'reaper', 'ownerUid', 'inode', 'stashed', 'mounts'],
-  file: ['count', 'freed', 'kind', 'dentry', 'mnt', 'pid', 'task', 'entry', 'opath', 'read', 'write'],
+  file: ['count', 'freed', 'kind', 'dentry', 'mnt', 'pid', 'task', 'entry', 'opath', 'read', 'write', 'mntns'],
   dentry: ['count', 'freed', 'inode', 'task', 'entry'],
   inode: ['count', 'freed', 'ns', 'pid', 'uid', 'gid', 'mode', 'immutable'],
   mount: ['freed', 'mntns', 'target', 'dentry', 'detached', 'pid', 'task', 'entry'],
   sns: ['kind', 'owner', 'parent', 'level', 'reaper', 'ownerUid', 'mounts'],
-  handle: ['kind', 'ns', 'mount', 'task', 'pidns', 'linkHandle', 'entry', 'uid', 'gid', 'ownerTask', 'mode', 'immutable', 'opath', 'read', 'write'],
+  handle: ['kind', 'ns', 'mount', 'task', 'pidns', 'linkHandle', 'entry', 'uid', 'gid', 'ownerTask', 'mode', 'immutable', 'opath', 'read', 'write', 'mntns'],
   smount: ['mntns', 'target', 'ns', 'uid', 'gid', 'ownerTask', 'mode', 'immutable', 'detached', 'task', 'entry', 'pidns'],
   task: ['name', 'state', 'parent', 'uid', 'gid', 'caps', 'userns', 'dumpable', 'mmUserns', 'nsproxy', 'pid', 'fds'],
   stask: ['name', 'state', 'parent', 'uid', 'gid', 'caps', 'userns', 'dumpable', 'hasMm', 'mmUserns', 'ns', 'pidns', 'fds'],
@@ -540,7 +540,7 @@ export class KeyEncoder {
     const f = this.sim.files[i]!;
     this.push(f.count); this.push(f.freed ? 1 : 0); this.push(f.kind); this.ref(K_DENTRY, f.dentry);
     this.ref(K_MOUNT, f.mnt); this.ref(K_PID, f.pid); this.push(this.task(f.task)); this.push(entryCode(f.entry));
-    this.push((f.opath ? 4 : 0) + (f.read ? 2 : 0) + (f.write ? 1 : 0));
+    this.push((f.opath ? 4 : 0) + (f.read ? 2 : 0) + (f.write ? 1 : 0)); this.ref(K_NS, f.mntns);
   }
 
   private dentryRec(i: number): void {
@@ -577,6 +577,7 @@ export class KeyEncoder {
     this.push(this.specTaskLabel(h.task)); this.ref(K_SNS, h.pidns); this.ref(K_HANDLE, h.linkHandle);
     this.push(entryCode(h.entry)); this.push(h.uid); this.push(h.gid); this.push(this.specTaskLabel(h.ownerTask));
     this.push(h.mode); this.push((h.immutable ? 8 : 0) + (h.opath ? 4 : 0) + (h.read ? 2 : 0) + (h.write ? 1 : 0));
+    this.ref(K_SNS, h.mntns);
   }
 
   private smountRec(i: number): void {

@@ -48,10 +48,11 @@ export interface Found {
   task: number; // F_DIR, F_LINK: whose /proc entry; F_PIDFD: -1
   entry: string; // F_LINK of an ns entry: its name; '' for a /proc/<task>/fd link
   file: number; // F_LINK of a /proc/<task>/fd/<fd> link, or the file behind F_PIDFD
+  mntns: number; // the mount ns of the mount the walk ended on (path->mnt), -1 on nsfs and pidfs
 }
 
-function found(kind: number, dentry = -1, mnt = -1, task = -1, entry = '', file = -1): Found {
-  return { kind, dentry, mnt, task, entry, file };
+function found(kind: number, dentry = -1, mnt = -1, task = -1, entry = '', file = -1, mntns = -1): Found {
+  return { kind, dentry, mnt, task, entry, file, mntns };
 }
 
 /** The caller's mount namespace (current->nsproxy->mnt_ns). */
@@ -74,21 +75,24 @@ export function lookup_mnt(s: KState, mntns: number, target: string): number {
 export function path_lookup(s: KState, caller: number, path: string, follow: boolean): Found | Errno {
   const p = parsePath(path);
   if (p === null) return 'ENOENT';
+  // a walk from the caller's root stays on mounts of its own mount ns (/tmp, /proc, @m) until
+  // a /proc/<task>/fd/<fd> link jumps to another file's path (nd_jump_link), mount and all
+  const own = caller_mnt_ns(s, caller);
   switch (p.kind) {
     case P_TMP:
-      return found(F_REG);
+      return found(F_REG, -1, -1, -1, '', -1, own);
     case P_MOUNT: {
-      const m = lookup_mnt(s, caller_mnt_ns(s, caller), p.name);
-      if (m < 0) return found(F_REG);
+      const m = lookup_mnt(s, own, p.name);
+      if (m < 0) return found(F_REG, -1, -1, -1, '', -1, own);
       const mt = s.mounts[m]!;
       if (mt.task >= 0) {
         // a link mount's root is the proc magic link: the last component is followed like
         // /proc/<task>/ns/<entry> (fs/proc/namespaces.c proc_ns_get_link), landing on nsfs
-        if (!follow) return found(F_LINK, -1, m, mt.task, mt.entry);
+        if (!follow) return found(F_LINK, -1, m, mt.task, mt.entry, -1, own);
         const d = proc_ns_get_link(s, caller, mt.task, mt.entry);
         return typeof d === 'number' ? found(F_NS, d) : d;
       }
-      return mt.dentry < 0 ? found(F_REG, -1, m) : found(F_NS, dget(s, mt.dentry), m);
+      return mt.dentry < 0 ? found(F_REG, -1, m, -1, '', -1, own) : found(F_NS, dget(s, mt.dentry), m);
     }
     default:
       break;
@@ -96,7 +100,7 @@ export function path_lookup(s: KState, caller: number, path: string, follow: boo
   const task = s.taskByName.get(p.task);
   // fs/proc/base.c proc_pid_lookup: no /proc/<pid> once the task is reaped
   if (task === undefined || s.tasks[task]!.state === TASK_REAPED) return 'ENOENT';
-  if (p.kind === P_NSDIR) return found(F_DIR, -1, -1, task);
+  if (p.kind === P_NSDIR) return found(F_DIR, -1, -1, task, '', -1, own);
   if (p.kind === P_NSENTRY) {
     if (!s.profile.magicLinks) {
       const d = proc_ns_lookup_v30(s, caller, task, p.name);
@@ -104,7 +108,7 @@ export function path_lookup(s: KState, caller: number, path: string, follow: boo
     }
     // v3.8+: proc_ns_dir_lookup instantiates a symlink (no ptrace check, pins nothing)
     if (!has_entry(s, p.name)) return 'ENOENT';
-    if (!follow) return found(F_LINK, -1, -1, task, p.name);
+    if (!follow) return found(F_LINK, -1, -1, task, p.name, -1, own);
     const d = proc_ns_get_link(s, caller, task, p.name);
     return typeof d === 'number' ? found(F_NS, d) : d;
   }
@@ -117,16 +121,16 @@ export function path_lookup(s: KState, caller: number, path: string, follow: boo
   }
   const fileId = t.fds.get(p.name);
   if (fileId === undefined) return 'ENOENT'; // proc_lookupfd_common / tid_fd_revalidate
-  if (!follow) return found(F_LINK, -1, -1, task, '', fileId);
+  if (!follow) return found(F_LINK, -1, -1, task, '', fileId, own);
   // proc_fd_link via proc_pid_get_link: proc_fd_access_allowed → ptrace_may_access → EACCES
   if (!ptrace_may_access(s, caller, task)) return 'EACCES';
   const f = s.files[fileId]!;
   switch (f.kind) {
     case F_NS: return found(F_NS, dget(s, f.dentry), f.mnt);
-    case F_DIR: return found(F_DIR, -1, -1, f.task);
-    case F_LINK: return found(F_LINK, -1, f.mnt, f.task, 'jumped', fileId); // nd_jump_link to its path (its mount too)
+    case F_DIR: return found(F_DIR, -1, -1, f.task, '', -1, f.mntns);
+    case F_LINK: return found(F_LINK, -1, f.mnt, f.task, 'jumped', fileId, f.mntns); // nd_jump_link to its path (its mount too)
     case F_PIDFD: return found(F_PIDFD, -1, -1, -1, '', fileId);
-    default: return found(F_REG, -1, f.mnt);
+    default: return found(F_REG, -1, f.mnt, -1, '', -1, f.mntns);
   }
 }
 

@@ -58,6 +58,10 @@ export function do_loopback(s: KState, task: number, source: string, target: str
     if (fnd.kind === F_NS) dput(s, fnd.dentry);
     return 'ENOENT';
   }
+  // __do_loopback, may_copy_tree: the source mount must be in the caller's mount ns (check_mnt),
+  // unless the dentry is nsfs or pidfs; a /proc/<task>/fd jump can land on another ns's /proc or
+  // /tmp (observed 6.18.44: an O_PATH|O_NOFOLLOW ns link fd of init's, bound by a child in its own mount ns)
+  if (fnd.kind !== F_NS && fnd.kind !== F_PIDFD && fnd.mntns !== mntns && !mutant('loopback-any-mnt')) return 'EINVAL';
   if (fnd.kind === F_DIR) return 'ENOTDIR';
   // a pidfd: EINVAL (observed on 6.18). An O_PATH|O_NOFOLLOW fd of a /proc/<task>/fd/<fd> link:
   // EINVAL in the model, not checked against the kernel (out of scope: oracle/README.md)

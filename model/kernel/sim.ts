@@ -31,10 +31,10 @@ function fd_install(s: KState, task: number, name: string, file: number): void {
   t.fds = fds;
 }
 
-function new_file(s: KState, kind: number, fl: OpenFlags | null, dentry: number, mnt: number, pid: number, task: number, entry = ''): number {
+function new_file(s: KState, kind: number, fl: OpenFlags | null, dentry: number, mnt: number, pid: number, task: number, entry = '', mntns = -1): number {
   s.files.push({
     count: 1, freed: false, kind, dentry, mnt, pid, task, entry,
-    opath: fl ? fl.opath : false, read: fl ? fl.read : true, write: fl ? fl.write : true,
+    opath: fl ? fl.opath : false, read: fl ? fl.read : true, write: fl ? fl.write : true, mntns,
   });
   return s.files.length - 1;
 }
@@ -64,7 +64,7 @@ function sys_open(s: KState, task: number, path: string, fdName: string, flags: 
     case F_DIR: {
       const t = s.tasks[fnd.task]!;
       get_pid(s, t.pid);
-      file = new_file(s, F_DIR, fl, -1, -1, t.pid, fnd.task);
+      file = new_file(s, F_DIR, fl, -1, -1, t.pid, fnd.task, '', fnd.mntns);
       break;
     }
     case F_LINK: {
@@ -73,7 +73,7 @@ function sys_open(s: KState, task: number, path: string, fdName: string, flags: 
       const pid = s.tasks[fnd.task]!.pid;
       get_pid(s, pid);
       const entry = fnd.entry === 'jumped' ? s.files[fnd.file]!.entry : fnd.entry;
-      file = new_file(s, F_LINK, fl, -1, fnd.mnt, pid, fnd.task, entry);
+      file = new_file(s, F_LINK, fl, -1, fnd.mnt, pid, fnd.task, entry, fnd.mntns);
       break;
     }
     case F_PIDFD: {
@@ -82,7 +82,7 @@ function sys_open(s: KState, task: number, path: string, fdName: string, flags: 
       file = new_file(s, F_PIDFD, fl, -1, -1, pid, -1);
       break;
     }
-    default: file = new_file(s, F_REG, fl, -1, fnd.mnt, -1, -1);
+    default: file = new_file(s, F_REG, fl, -1, fnd.mnt, -1, -1, '', fnd.mntns);
   }
   fd_install(s, task, fdName, file);
   return nsOutcome(s, file);

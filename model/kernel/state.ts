@@ -78,6 +78,7 @@ export interface File {
   opath: boolean; // FMODE_PATH
   read: boolean; // FMODE_READ
   write: boolean; // FMODE_WRITE
+  mntns: number; // the mount ns of the mount its path is on (the opener's /proc, /tmp or @m); -1 for nsfs and pidfs files
 }
 
 export interface Dentry {
@@ -225,7 +226,7 @@ export function cloneKState(s: KState): KState {
   for (let i = 0; i < files.length; i++) {
     const f = s.files[i]!;
     files[i] = { count: f.count, freed: f.freed, kind: f.kind, dentry: f.dentry, mnt: f.mnt, pid: f.pid, task: f.task, entry: f.entry,
-      opath: f.opath, read: f.read, write: f.write };
+      opath: f.opath, read: f.read, write: f.write, mntns: f.mntns };
   }
   const dentries = new Array<Dentry>(s.dentries.length);
   for (let i = 0; i < dentries.length; i++) {
@@ -285,7 +286,8 @@ export function sameKState(a: KState, b: KState): boolean {
     const x = a.files[i]!;
     const y = b.files[i]!;
     if (x.count !== y.count || x.freed !== y.freed || x.kind !== y.kind || x.dentry !== y.dentry || x.mnt !== y.mnt
-      || x.pid !== y.pid || x.task !== y.task || x.entry !== y.entry || x.opath !== y.opath || x.read !== y.read || x.write !== y.write) return false;
+      || x.pid !== y.pid || x.task !== y.task || x.entry !== y.entry || x.opath !== y.opath || x.read !== y.read || x.write !== y.write
+      || x.mntns !== y.mntns) return false;
   }
   for (let i = 0; i < a.dentries.length; i++) {
     const x = a.dentries[i]!;

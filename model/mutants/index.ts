@@ -83,6 +83,10 @@ export const MUTANTS: readonly Mutant[] = [
     history: 'mnt_ns_loop / CL_COPY_MNT_NS_FILE (3.9 cycle, in 3.8.y stable)',
     description: 'binding a mount namespace file of the own (or an older) mount namespace is allowed: a reference cycle that leaks the namespace',
     property: 'refinement', bounds: { ...small, entries: ['mnt', 'net'], ops: MOUNT_OPS } },
+  { name: 'loopback-any-mnt', category: 'access', profile: 'v6.18',
+    fn: 'do_loopback (__do_loopback, may_copy_tree)', file: 'model/kernel/namespace.ts', history: '',
+    description: 'bind takes a source on a mount of another mount namespace (a file opened there, reached through /proc/<pid>/fd): the check_mnt test is missing',
+    property: 'refinement', bounds: { ...small, entries: ['net'], ops: ['spawn', 'open', 'bind'], flagSets: [[], ['O_PATH', 'O_NOFOLLOW']] } },
   // ---- refcounts ----
   { name: 'evict-no-put', category: 'refcount', profile: 'v6.18',
     fn: 'nsfs_evict / proc_evict_inode', file: 'model/kernel/refs.ts', history: '',

@@ -292,10 +292,10 @@ function cred(s: SState, ti: number, op: Extract<Op, { op: 'cred' }>): Outcome {
 
 /** What a path names for `caller` (path_resolution(7), namespaces(7), proc(5)). */
 type Found = { kind: HandleKind; ns: number; mount: number; task: number; linkHandle: number; entry: string;
-  uid: number; gid: number; ownerTask: number; mode: number; immutable: boolean };
+  uid: number; gid: number; ownerTask: number; mode: number; immutable: boolean; mntns: number };
 
 function F(kind: HandleKind, over: Partial<Found> = {}): Found {
-  return { kind, ns: -1, mount: -1, task: -1, linkHandle: -1, entry: '', uid: 0, gid: 0, ownerTask: -1, mode: 0o666, immutable: false, ...over };
+  return { kind, ns: -1, mount: -1, task: -1, linkHandle: -1, entry: '', uid: 0, gid: 0, ownerTask: -1, mode: 0o666, immutable: false, mntns: -1, ...over };
 }
 
 /** The owner of a file: fixed, or (v3.0 proc ns files) the owning task's current euid/egid. */
@@ -315,24 +315,27 @@ function procMatch(path: string): RegExpExecArray | null {
 
 function resolve(s: SState, ci: number, path: string, follow: boolean): Found | Errno {
   const c = s.tasks[ci]!;
-  if (path.startsWith('/tmp/')) return F('reg');
+  // a path names a file of the caller's own mount ns (its /tmp, /proc, @mounts), except where a
+  // /proc/<pid>/fd link leads to a file opened elsewhere; namespace files and pidfds are of none
+  const own = c.ns![S.mnt]!;
+  if (path.startsWith('/tmp/')) return F('reg', { mntns: own });
   if (path.startsWith('@')) {
-    const list = s.ns[c.ns![S.mnt]!]!.mounts;
+    const list = s.ns[own]!.mounts;
     for (let i = list.length - 1; i >= 0; i--) {
       const m = s.mounts[list[i]!]!;
       if (m.target !== path) continue;
       // a link mount is the magic link /proc/<task>/ns/<entry>: read or followed at each walk
-      if (m.task >= 0) return follow ? followLink(s, ci, m.task, m.entry) : F('link', { task: m.task, entry: m.entry, mount: list[i]! });
-      return m.ns >= 0 ? F('ns', { ns: m.ns, mount: list[i]!, uid: m.uid, gid: m.gid, ownerTask: m.ownerTask, mode: m.mode, immutable: m.immutable }) : F('reg', { mount: list[i]! });
+      if (m.task >= 0) return follow ? followLink(s, ci, m.task, m.entry) : F('link', { task: m.task, entry: m.entry, mount: list[i]!, mntns: own });
+      return m.ns >= 0 ? F('ns', { ns: m.ns, mount: list[i]!, uid: m.uid, gid: m.gid, ownerTask: m.ownerTask, mode: m.mode, immutable: m.immutable }) : F('reg', { mount: list[i]!, mntns: own });
     }
-    return F('reg');
+    return F('reg', { mntns: own });
   }
   const m = procMatch(path);
   if (!m) return 'ENOENT';
   const ti = s.byName.get(m[1]!);
   if (ti === undefined || s.tasks[ti]!.state === REAPED) return 'ENOENT';
   const t = s.tasks[ti]!;
-  if (m[2] === 'ns' && m[3] === undefined) return F('dir', { task: ti });
+  if (m[2] === 'ns' && m[3] === undefined) return F('dir', { task: ti, mntns: own });
   if (m[2] === 'ns') {
     const entry = m[3]!;
     const listed = (s.profile.entries as readonly string[]).includes(entry);
@@ -346,21 +349,21 @@ function resolve(s: SState, ci: number, path: string, follow: boolean): Found | 
     }
     // v3.8+: magic symlinks; following or reading one needs ptrace read access (EACCES)
     if (!listed) return 'ENOENT';
-    if (!follow) return F('link', { task: ti, entry });
+    if (!follow) return F('link', { task: ti, entry, mntns: own });
     return followLink(s, ci, ti, entry);
   }
   // /proc/<pid>/fd: a 0500 directory of the task; each entry a magic link guarded by ptrace
   if (ci !== ti && dac(s, c, procOwner(t), 0o500, true, false, { search: true }) !== '') return 'EACCES';
   const hi = t.fds.get(m[3]!);
   if (hi === undefined) return 'ENOENT';
-  if (!follow) return F('link', { task: ti, linkHandle: hi });
+  if (!follow) return F('link', { task: ti, linkHandle: hi, mntns: own });
   if (!mayInspect(s, ci, ti)) return 'EACCES';
   const h = s.handles[hi]!;
   if (h.kind === 'ns') return F('ns', { ns: h.ns, mount: h.mount, uid: h.uid, gid: h.gid, ownerTask: h.ownerTask, mode: h.mode, immutable: h.immutable });
-  if (h.kind === 'link') return F('link', { task: h.task, entry: 'jumped', linkHandle: hi, mount: h.mount });
+  if (h.kind === 'link') return F('link', { task: h.task, entry: 'jumped', linkHandle: hi, mount: h.mount, mntns: h.mntns });
   if (h.kind === 'pidfd') return F('pidfd', { task: h.task, linkHandle: hi });
-  if (h.kind === 'dir') return F('dir', { task: h.task });
-  return F('reg', { mount: h.mount });
+  if (h.kind === 'dir') return F('dir', { task: h.task, mntns: h.mntns });
+  return F('reg', { mount: h.mount, mntns: h.mntns });
 }
 
 /**
@@ -404,7 +407,7 @@ function open(s: SState, ci: number, path: string, fd: string, flags: readonly s
   if (typeof f === 'string') return E(f);
   const c = s.tasks[ci]!;
   const base: SHandle = { kind: f.kind, ns: f.ns, mount: f.mount, task: f.task, pidns: -1, linkHandle: f.linkHandle, entry: f.entry,
-    uid: f.uid, gid: f.gid, ownerTask: f.ownerTask, mode: f.mode, immutable: f.immutable, opath, read, write };
+    uid: f.uid, gid: f.gid, ownerTask: f.ownerTask, mode: f.mode, immutable: f.immutable, opath, read, write, mntns: f.mntns };
   switch (f.kind) {
     case 'ns': {
       if (directory) return E('ENOTDIR');
@@ -503,7 +506,7 @@ function ioctl(s: SState, ci: number, fd: string, request: string, as: string | 
   const related = (ns: number, within: (x: number) => boolean): Outcome => {
     if (ns < 0 || !within(ns)) return E('EPERM');
     install(s, ci, as ?? `ioctl#${s.handles.length}`, { kind: 'ns', ns, mount: -1, task: -1, pidns: -1, linkHandle: -1, entry: '',
-      uid: 0, gid: 0, ownerTask: -1, mode: 0o444, immutable: true, opath: false, read: true, write: false });
+      uid: 0, gid: 0, ownerTask: -1, mode: 0o444, immutable: true, opath: false, read: true, write: false, mntns: -1 });
     return { ns: String(ns) };
   };
   const inMyUserns = (x: number) => userWithin(s, x, c.userns);
@@ -553,6 +556,9 @@ function bind(s: SState, ci: number, source: string, target: string): Outcome {
   if (f.kind === 'ns' && s.profile.mntNsLoopCheck && s.ns[f.ns]!.kind === 'mnt' && mntns >= f.ns) return E('EINVAL');
   // onto a link mount: the followed target is a namespace file outside any mount namespace (ENOENT, observed 6.18)
   if (top >= 0 && s.mounts[top]!.task >= 0) return E('ENOENT');
+  // only a file of one's own mount ns is bound, or a namespace file or pidfd from anywhere: one
+  // opened in another mount ns and reached through /proc/<pid>/fd is EINVAL (observed 6.18.44)
+  if (f.kind !== 'ns' && f.kind !== 'pidfd' && f.mntns !== mntns) return E('EINVAL');
   if (f.kind === 'dir') return E('ENOTDIR');
   // pidfd: EINVAL on 6.18
   if (f.kind === 'pidfd') return E('EINVAL');
@@ -631,7 +637,7 @@ export function specStep(s: SState, op: Op): Outcome {
       // pidfd_open(2): the pid is looked up in the caller's pid namespace (observed 6.18: ESRCH outside it)
       if (!pidnsWithin(s, s.tasks[ti]!.pidns, s.tasks[ci]!.pidns)) return E('ESRCH');
       install(s, ci, op.fd, { kind: 'pidfd', ns: -1, mount: -1, task: ti, pidns: s.tasks[ti]!.pidns, linkHandle: -1, entry: '',
-        uid: 0, gid: 0, ownerTask: -1, mode: 0o700, immutable: false, opath: false, read: true, write: true });
+        uid: 0, gid: 0, ownerTask: -1, mode: 0o700, immutable: false, opath: false, read: true, write: true, mntns: -1 });
       return OK;
     }
     case 'readdir': return readdir(s, ci, op.path);

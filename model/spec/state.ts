@@ -56,6 +56,7 @@ export interface SHandle {
   opath: boolean;
   read: boolean;
   write: boolean;
+  mntns: number; // the mount ns whose /proc, /tmp or @mount its path is on; -1 for namespace files and pidfds
 }
 
 export interface SMount {
@@ -124,7 +125,7 @@ export function cloneSState(s: SState): SState {
   for (let i = 0; i < handles.length; i++) {
     const h = s.handles[i]!;
     handles[i] = { kind: h.kind, ns: h.ns, mount: h.mount, task: h.task, pidns: h.pidns, linkHandle: h.linkHandle, entry: h.entry,
-      uid: h.uid, gid: h.gid, ownerTask: h.ownerTask, mode: h.mode, immutable: h.immutable, opath: h.opath, read: h.read, write: h.write };
+      uid: h.uid, gid: h.gid, ownerTask: h.ownerTask, mode: h.mode, immutable: h.immutable, opath: h.opath, read: h.read, write: h.write, mntns: h.mntns };
   }
   const mounts = new Array<SMount>(s.mounts.length);
   for (let i = 0; i < mounts.length; i++) {
@@ -159,7 +160,7 @@ export function sameSState(a: SState, b: SState): boolean {
     if (x.kind !== y.kind || x.ns !== y.ns || x.mount !== y.mount || x.task !== y.task || x.pidns !== y.pidns
       || x.linkHandle !== y.linkHandle || x.entry !== y.entry || x.uid !== y.uid || x.gid !== y.gid
       || x.ownerTask !== y.ownerTask || x.mode !== y.mode || x.immutable !== y.immutable || x.opath !== y.opath
-      || x.read !== y.read || x.write !== y.write) return false;
+      || x.read !== y.read || x.write !== y.write || x.mntns !== y.mntns) return false;
   }
   for (let i = 0; i < a.mounts.length; i++) {
     const x = a.mounts[i]!;
