@@ -11,7 +11,7 @@ import type { Profile } from '../model/profiles.ts';
 import { meets, wellFormed } from '../model/trace.ts';
 import { KernelBackend } from '../oracle/kernel.ts';
 import type { SState } from '../model/spec/state.ts';
-import { cloneSState, REAPED, RUNNING, S } from '../model/spec/state.ts';
+import { cloneSState, initialSState, REAPED, RUNNING, S } from '../model/spec/state.ts';
 import { specStep } from '../model/spec/spec.ts';
 import { Alphabet, bindNames, DEFAULT_BOUNDS, NO_NAMES } from './alphabet.ts';
 import type { Bounds, Names } from './alphabet.ts';
@@ -76,6 +76,29 @@ export function conformOp(op: Op, s: SState, spawnedBy: ReadonlyMap<string, stri
   if (o.ns === undefined) return op;
   const id = Number(o.ns);
   return s.ns[id]!.kind === 'mnt' && id !== caller.ns[S.mnt] ? stat : op;
+}
+
+/**
+ * Notes whose child a task is: its first spawn that succeeded (a failed spawn binds the name but
+ * makes no task, and a later spawn of the name from another parent may succeed).
+ */
+export function noteSpawn(spawnedBy: Map<string, string>, op: Op, outcome: Outcome): void {
+  if (op.op === 'spawn' && outcome.errno === undefined && !spawnedBy.has(op.task)) spawnedBy.set(op.task, op.parent);
+}
+
+/**
+ * Whether conform runs every op of `ops` as it is: none is a case it leaves out
+ * (CONFORM_EXCLUDED_ARGS) at its step. Shrinking keeps to such traces, so that a shrunk
+ * divergence is never one of the cases the sandbox cannot reproduce (an orphan's reap).
+ */
+export function inScope(profile: Profile, ops: readonly Op[]): boolean {
+  const s = initialSState(profile);
+  const spawnedBy = new Map<string, string>();
+  for (const op of ops) {
+    if (conformOp(op, s, spawnedBy) !== op) return false;
+    noteSpawn(spawnedBy, op, specStep(s, op));
+  }
+  return true;
 }
 
 /** The alphabet bounds a conformance campaign uses (DEFAULT_BOUNDS minus the excluded ops). */
@@ -163,7 +186,7 @@ export class Lockstep {
 
   async apply(op: Op): Promise<LockstepStep> {
     const r = this.checker.apply(op);
-    if (op.op === 'spawn' && !this.spawnedBy.has(op.task)) this.spawnedBy.set(op.task, op.parent);
+    noteSpawn(this.spawnedBy, op, r.spec);
     const kop: Op = op.op === 'alive' ? { op: 'alive', ns: this.kernelNames.get(op.ns) ?? '-1' } : op;
     const kernel = await this.kernel.apply(kop);
     if (op.op === 'nsid' && kernel.ns !== undefined) this.kernelNames.set(op.as, kernel.ns);
@@ -205,8 +228,10 @@ export function divergenceKey(st: LockstepStep): string {
  */
 export async function shrinkDivergence(profile: Profile, ops: readonly Op[], key: string, settleMs?: number): Promise<{ ops: Op[]; runs: number }> {
   let runs = 0;
+  // a trace the campaign ran keeps to its scope: no candidate may become a left-out case
+  const scoped = inScope(profile, ops);
   const fails = async (c: readonly Op[]): Promise<boolean> => {
-    if (c.length === 0 || !wellFormed(c)) return false;
+    if (c.length === 0 || !wellFormed(c) || (scoped && !inScope(profile, c))) return false;
     runs++;
     const r = await runBoth(profile, c, settleMs);
     return r.at >= 0 && divergenceKey(r.steps[r.at]!) === key;

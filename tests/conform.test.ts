@@ -4,11 +4,11 @@
 import { describe, expect, it } from 'vitest';
 import { KernelBackend } from '../oracle/kernel.ts';
 import { PROFILES } from '../model/profiles.ts';
-import type { Op } from '../model/types.ts';
+import type { NsKind, Op } from '../model/types.ts';
 import { readFileSync } from 'node:fs';
 import { parseTrace } from '../model/trace.ts';
 import { replayModel } from '../properties/replay.ts';
-import { Bijection, compareOutcomes, conform, divergenceKey, replayKernel, runBoth, shrinkDivergence } from '../properties/conform.ts';
+import { Bijection, compareOutcomes, conform, divergenceKey, inScope, replayKernel, runBoth, shrinkDivergence } from '../properties/conform.ts';
 
 const probe = await KernelBackend.probe();
 const skip = !probe.ok;
@@ -49,6 +49,27 @@ describe('model fixes found by conform', () => {
       expect(r.steps[4]!.outcome).toEqual({});
       expect(r.steps[6]!.outcome.ns).toBeDefined();
     }
+  });
+});
+
+describe("conform's scope (CONFORM_EXCLUDED_ARGS) while shrinking", () => {
+  const spawn = (task: string, parent: string, newns?: NsKind[]): Op =>
+    ({ op: 'spawn', task, parent, ...(newns ? { newns } : {}) });
+  const orphanReap: Op[] = [spawn('t1', 'init'), spawn('t2', 't1', ['net']), { op: 'exit', task: 't2' }, { op: 'exit', task: 't1' },
+    { op: 'reap', task: 't2' }];
+
+  it('the reap of a zombie whose parent has exited is out of scope; with the parent alive it is in', () => {
+    expect(inScope(V618, orphanReap)).toBe(false);
+    expect(inScope(V618, orphanReap.filter((o) => !(o.op === 'exit' && o.task === 't1')))).toBe(true);
+  });
+
+  it('a failed spawn does not make its parent the one whose exit orphans the task (seed 24: a reap of an orphan slipped through)', () => {
+    // t3 from t2 fails (EPERM: no new user ns from a child user ns), then t3 from t1 succeeds;
+    // once t1 exits, t3's reap is an orphan's, whatever t2 does
+    const ops: Op[] = [spawn('t1', 'init'), spawn('t2', 't1', ['user']), spawn('t3', 't2', ['user']), spawn('t3', 't1', ['net']),
+      { op: 'exit', task: 't3' }, { op: 'exit', task: 't1' }, { op: 'reap', task: 't3' }];
+    expect(inScope(V618, ops)).toBe(false);
+    expect(inScope(V618, ops.slice(0, -2).concat([{ op: 'reap', task: 't3' }]))).toBe(true);
   });
 });
 
