@@ -530,18 +530,34 @@ static void nap_us(long us) {
   struct timespec ts = {0, us * 1000};
   nanosleep(&ts, NULL);
 }
-/* 'Z' or 'X' once the task is a zombie, 0 when gone, else the state letter. */
-static int proc_state(int pid) {
-  char path[64], buf[512];
+/* /proc/<pid>/stat of a sandbox pid read into buf: what follows "pid (comm) ", "?" if it reads
+ * otherwise, NULL when there is no such process. */
+static const char *proc_stat_fields(int pid, char *buf, size_t len) {
+  char path[64];
   snprintf(path, sizeof path, "/proc/%d/stat", pid);
   int fd = open(path, O_RDONLY);
-  if (fd < 0) return 0;
-  ssize_t n = read(fd, buf, sizeof buf - 1);
+  if (fd < 0) return NULL;
+  ssize_t n = read(fd, buf, len - 1);
   close(fd);
-  if (n <= 0) return 0;
+  if (n <= 0) return NULL;
   buf[n] = 0;
-  char *p = strrchr(buf, ')');
-  return p && p[1] == ' ' ? p[2] : '?';
+  const char *p = strrchr(buf, ')');
+  return p && p[1] == ' ' ? p + 2 : "?";
+}
+
+/* 'Z' or 'X' once the task is a zombie, 0 when gone, else the state letter ('?' if unreadable). */
+static int proc_state(int pid) {
+  char buf[512];
+  const char *f = proc_stat_fields(pid, buf, sizeof buf);
+  return f ? f[0] : 0;
+}
+
+/* The parent pid of a sandbox pid (the field after the state), 0 if none. */
+static int proc_ppid(int pid) {
+  char buf[512];
+  const char *f = proc_stat_fields(pid, buf, sizeof buf);
+  int ppid = 0;
+  return f && sscanf(f, "%*c %d", &ppid) == 1 ? ppid : 0;
 }
 
 /* Sends a command to task t and copies its reply into o. */
@@ -608,6 +624,10 @@ static int new_task(int parent, int id, const char *kinds, out_t *o) {
       syscall(SYS_close_range, 3, CTL_FD - 1, 0);
       syscall(SYS_close_range, CTL_FD + 1, ~0U, 0);
       signal(SIGPIPE, SIG_DFL);
+      /* the model's init is the reaper of its pid namespace; here S is, so init becomes the
+       * child subreaper: an orphan of the sandbox's pid ns is reparented to init, as in the
+       * model (kernel/exit.c find_new_reaper; nested pid namespaces keep their own init) */
+      prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
       char self[32] = {0};
       if (readlink("/proc/self", self, sizeof self - 1) < 0) strcpy(self, "0");
       char hello[64];
@@ -752,6 +772,12 @@ static void sandbox_main(int life) {
     } else if (!strcmp(op, "state")) {
       int s = t >= 0 && t < MAXTASKS ? proc_state(tasks[t].pid) : 0;
       outf(o, "ok\tval=%c", s ? s : '-');
+    } else if (!strcmp(op, "parent")) { /* the task the kernel made t's parent (reparenting), -1 */
+      int pp = t >= 0 && t < MAXTASKS && tasks[t].pid > 0 ? proc_ppid(tasks[t].pid) : 0;
+      int j = -1;
+      for (int i = 0; pp > 0 && i < MAXTASKS && j < 0; i++)
+        if (tasks[i].sock >= 0 && tasks[i].pid == pp) j = i;
+      outf(o, "ok\tval=%d", j);
     } else if (!strcmp(op, "quit")) {
       break;
     } else {

@@ -297,7 +297,7 @@ export class KernelBackend {
     if (op.op === 'reap') {
       const child = this.tasks.get(op.task);
       if (!child || child.state === 'reaped' || !child.parent) return err('ECHILD');
-      const parent = this.tasks.get(child.parent);
+      let parent = this.tasks.get(child.parent);
       if (!parent || parent.state !== 'running') {
         // a child killed with its pid namespace was reaped by the dying pid-ns init
         const st = await this.req('state', child.id);
@@ -305,7 +305,14 @@ export class KernelBackend {
           child.state = 'reaped';
           return err('ECHILD');
         }
-        return err('ESRCH');
+        // its parent exited first: the kernel reparented it, to init (the sandbox's child
+        // subreaper) or to the init of its parent's pid namespace; that task waits for it
+        const pr = await this.req('parent', child.id);
+        const id = pr.ok ? Number(pr.kv.val) : -1;
+        const now = [...this.tasks.values()].find((x) => x.id === id);
+        if (!now || now.state !== 'running') return err('ESRCH');
+        child.parent = now.name;
+        parent = now;
       }
       const r = await this.req('reap', parent.id, child.lpid);
       if (r.ok) {

@@ -11,7 +11,7 @@ import type { Profile } from '../model/profiles.ts';
 import { meets, wellFormed } from '../model/trace.ts';
 import { KernelBackend } from '../oracle/kernel.ts';
 import type { SState } from '../model/spec/state.ts';
-import { cloneSState, initialSState, REAPED, RUNNING, S } from '../model/spec/state.ts';
+import { cloneSState, initialSState, RUNNING, S } from '../model/spec/state.ts';
 import { specStep } from '../model/spec/spec.ts';
 import { Alphabet, bindNames, DEFAULT_BOUNDS, NO_NAMES } from './alphabet.ts';
 import type { Bounds, Names } from './alphabet.ts';
@@ -40,8 +40,6 @@ export const CONFORM_EXCLUDED_ARGS: Readonly<Record<string, string>> = {
   'reopen of a /proc/<task>/ns dir fd': 'opening /proc/<task>/fd/<fd> of a held /proc/<pid>/ns directory jumps to ' +
     'its inode without pid_revalidate, so the owner checked is the one of the last path walk through it, stale ' +
     'after a credential change; the model checks the current owner; replaced by a stat of the same path',
-  'reap of an orphan': 'the sandbox\'s init task is not the reaper of its pid namespace (the executor is), so a zombie ' +
-    'whose parent exited cannot be reaped through the driver; replaced by a readdir of its /proc/<task>/ns',
 };
 
 /** The ns entry of link handle `h` through /proc/<pid>/fd jumps; '' for a link of /proc/<pid>/fd itself. */
@@ -52,13 +50,7 @@ function linkEntry(s: SState, h: number): string {
 }
 
 /** The op conform runs instead of `op` (see CONFORM_EXCLUDED_ARGS), judged on the spec state. */
-export function conformOp(op: Op, s: SState, spawnedBy: ReadonlyMap<string, string>): Op {
-  if (op.op === 'reap') {
-    const t = s.byName.get(op.task);
-    const p = s.byName.get(spawnedBy.get(op.task) ?? '');
-    if (t === undefined || p === undefined || s.tasks[t]!.state === REAPED || s.tasks[p]!.state === RUNNING) return op;
-    return { op: 'readdir', task: 'init', path: `/proc/${op.task}/ns` };
-  }
+export function conformOp(op: Op, s: SState): Op {
   if (op.op !== 'bind' && op.op !== 'open') return op;
   const src = op.op === 'bind' ? op.source : op.path;
   const stat: Op = { op: 'stat', task: op.task, path: src };
@@ -79,24 +71,15 @@ export function conformOp(op: Op, s: SState, spawnedBy: ReadonlyMap<string, stri
 }
 
 /**
- * Notes whose child a task is: its first spawn that succeeded (a failed spawn binds the name but
- * makes no task, and a later spawn of the name from another parent may succeed).
- */
-export function noteSpawn(spawnedBy: Map<string, string>, op: Op, outcome: Outcome): void {
-  if (op.op === 'spawn' && outcome.errno === undefined && !spawnedBy.has(op.task)) spawnedBy.set(op.task, op.parent);
-}
-
-/**
  * Whether conform runs every op of `ops` as it is: none is a case it leaves out
  * (CONFORM_EXCLUDED_ARGS) at its step. Shrinking keeps to such traces, so that a shrunk
- * divergence is never one of the cases the sandbox cannot reproduce (an orphan's reap).
+ * divergence is never one of the cases left out.
  */
 export function inScope(profile: Profile, ops: readonly Op[]): boolean {
   const s = initialSState(profile);
-  const spawnedBy = new Map<string, string>();
   for (const op of ops) {
-    if (conformOp(op, s, spawnedBy) !== op) return false;
-    noteSpawn(spawnedBy, op, specStep(s, op));
+    if (conformOp(op, s) !== op) return false;
+    specStep(s, op);
   }
   return true;
 }
@@ -167,8 +150,6 @@ export class Lockstep {
   /** ns name (nsid ... as) → kernel identity. */
   readonly kernelNames = new Map<string, string>();
   names: Names = NO_NAMES;
-  /** task → the task that spawned it (its parent before any reparenting). */
-  readonly spawnedBy = new Map<string, string>();
 
   private constructor(readonly profile: Profile, readonly kernel: KernelBackend) {
     this.checker = new Checker(profile);
@@ -186,7 +167,6 @@ export class Lockstep {
 
   async apply(op: Op): Promise<LockstepStep> {
     const r = this.checker.apply(op);
-    noteSpawn(this.spawnedBy, op, r.spec);
     const kop: Op = op.op === 'alive' ? { op: 'alive', ns: this.kernelNames.get(op.ns) ?? '-1' } : op;
     const kernel = await this.kernel.apply(kop);
     if (op.op === 'nsid' && kernel.ns !== undefined) this.kernelNames.set(op.as, kernel.ns);
@@ -333,7 +313,7 @@ export async function conform(profile: Profile, opts: ConformOptions = {}): Prom
     const done: LockstepStep[] = [];
     try {
       for (const c of samples[run]!) {
-        const op = conformOp(alphabet.decode(c, ls.checker.spec, ls.names), ls.checker.spec, ls.spawnedBy);
+        const op = conformOp(alphabet.decode(c, ls.checker.spec, ls.names), ls.checker.spec);
         const st = await ls.apply(op);
         done.push(st);
         if (st.diff !== '') break;
