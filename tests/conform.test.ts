@@ -52,7 +52,7 @@ describe('model fixes found by conform', () => {
   });
 });
 
-describe("conform's scope (CONFORM_EXCLUDED_ARGS) while shrinking", () => {
+describe("conform's scope (CONFORM_EXCLUDED_ARGS), which shrinking keeps to", () => {
   it('a bind of an O_PATH|O_NOFOLLOW fd of a /proc/<pid>/fd link is out of scope; the trace without it is in', () => {
     const ops: Op[] = [
       { op: 'open', task: 'init', path: '/proc/init/ns/uts', fd: 'f1' },
