@@ -55,6 +55,14 @@ function found(kind: number, dentry = -1, mnt = -1, task = -1, entry = '', file 
   return { kind, dentry, mnt, task, entry, file, mntns };
 }
 
+/**
+ * The mount ns a namespace file reached in mount ns `own` is on: that one before nsfs (a proc
+ * file on the walk's /proc, or a bind of one), none from v3.19 (the internal nsfs mount).
+ */
+function nsMnt(s: KState, own: number): number {
+  return s.profile.nsfs ? -1 : own;
+}
+
 /** The caller's mount namespace (current->nsproxy->mnt_ns). */
 export function caller_mnt_ns(s: KState, caller: number): number {
   return s.nsproxies[s.tasks[caller]!.nsproxy]!.ns[SLOT.mnt]!;
@@ -92,7 +100,7 @@ export function path_lookup(s: KState, caller: number, path: string, follow: boo
         const d = proc_ns_get_link(s, caller, mt.task, mt.entry);
         return typeof d === 'number' ? found(F_NS, d) : d;
       }
-      return mt.dentry < 0 ? found(F_REG, -1, m, -1, '', -1, own) : found(F_NS, dget(s, mt.dentry), m);
+      return mt.dentry < 0 ? found(F_REG, -1, m, -1, '', -1, own) : found(F_NS, dget(s, mt.dentry), m, -1, '', -1, nsMnt(s, own));
     }
     default:
       break;
@@ -104,13 +112,14 @@ export function path_lookup(s: KState, caller: number, path: string, follow: boo
   if (p.kind === P_NSENTRY) {
     if (!s.profile.magicLinks) {
       const d = proc_ns_lookup_v30(s, caller, task, p.name);
-      return typeof d === 'number' ? found(F_NS, d) : d;
+      return typeof d === 'number' ? found(F_NS, d, -1, -1, '', -1, own) : d;
     }
     // v3.8+: proc_ns_dir_lookup instantiates a symlink (no ptrace check, pins nothing)
     if (!has_entry(s, p.name)) return 'ENOENT';
     if (!follow) return found(F_LINK, -1, -1, task, p.name, -1, own);
     const d = proc_ns_get_link(s, caller, task, p.name);
-    return typeof d === 'number' ? found(F_NS, d) : d;
+    // v3.8 proc_ns_follow_link: nd_jump_link to the ns dentry on the walk's own /proc mount
+    return typeof d === 'number' ? found(F_NS, d, -1, -1, '', -1, nsMnt(s, own)) : d;
   }
   // /proc/<task>/fd/<fd>: proc_fd_permission on the 0500 directory (the task itself may)
   const t = s.tasks[task]!;
@@ -126,7 +135,7 @@ export function path_lookup(s: KState, caller: number, path: string, follow: boo
   if (!ptrace_may_access(s, caller, task)) return 'EACCES';
   const f = s.files[fileId]!;
   switch (f.kind) {
-    case F_NS: return found(F_NS, dget(s, f.dentry), f.mnt);
+    case F_NS: return found(F_NS, dget(s, f.dentry), f.mnt, -1, '', -1, f.mntns);
     case F_DIR: return found(F_DIR, -1, -1, f.task, '', -1, f.mntns);
     case F_LINK: return found(F_LINK, -1, f.mnt, f.task, 'jumped', fileId, f.mntns); // nd_jump_link to its path (its mount too)
     case F_PIDFD: return found(F_PIDFD, -1, -1, -1, '', fileId);

@@ -59,9 +59,14 @@ export function do_loopback(s: KState, task: number, source: string, target: str
     return 'ENOENT';
   }
   // __do_loopback, may_copy_tree: the source mount must be in the caller's mount ns (check_mnt),
-  // unless the dentry is nsfs or pidfs; a /proc/<task>/fd jump can land on another ns's /proc or
-  // /tmp (observed 6.18.44: an O_PATH|O_NOFOLLOW ns link fd of init's, bound by a child in its own mount ns)
-  if (fnd.kind !== F_NS && fnd.kind !== F_PIDFD && fnd.mntns !== mntns && !mutant('loopback-any-mnt')) return 'EINVAL';
+  // unless the dentry is nsfs (v3.19 e149ed2b805f: "d_op != &ns_dentry_operations"; 3.0 to 3.18
+  // test check_mnt(old_path.mnt) alone) or pidfs; a /proc/<task>/fd jump can land on another ns's
+  // /proc or /tmp (observed 6.18.44: an O_PATH|O_NOFOLLOW ns link fd of init's, bound by a child in its own mount ns)
+  const exempt = fnd.kind === F_PIDFD || (fnd.kind === F_NS && s.profile.nsfs);
+  if (!exempt && fnd.mntns !== mntns && !mutant('loopback-any-mnt')) {
+    if (fnd.kind === F_NS) dput(s, fnd.dentry); // path_put(&old_path)
+    return 'EINVAL';
+  }
   if (fnd.kind === F_DIR) return 'ENOTDIR';
   // a pidfd: EINVAL (observed on 6.18). An O_PATH|O_NOFOLLOW fd of a /proc/<task>/fd/<fd> link:
   // EINVAL in the model, not checked against the kernel (out of scope: oracle/README.md)

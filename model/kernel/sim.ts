@@ -60,7 +60,7 @@ function sys_open(s: KState, task: number, path: string, fdName: string, flags: 
   }
   let file: number;
   switch (fnd.kind) {
-    case F_NS: file = new_file(s, F_NS, fl, fnd.dentry, fnd.mnt, -1, -1); break;
+    case F_NS: file = new_file(s, F_NS, fl, fnd.dentry, fnd.mnt, -1, -1, '', fnd.mntns); break;
     case F_DIR: {
       const t = s.tasks[fnd.task]!;
       get_pid(s, t.pid);

@@ -326,7 +326,8 @@ function resolve(s: SState, ci: number, path: string, follow: boolean): Found | 
       if (m.target !== path) continue;
       // a link mount is the magic link /proc/<task>/ns/<entry>: read or followed at each walk
       if (m.task >= 0) return follow ? followLink(s, ci, m.task, m.entry) : F('link', { task: m.task, entry: m.entry, mount: list[i]!, mntns: own });
-      return m.ns >= 0 ? F('ns', { ns: m.ns, mount: list[i]!, uid: m.uid, gid: m.gid, ownerTask: m.ownerTask, mode: m.mode, immutable: m.immutable }) : F('reg', { mount: list[i]!, mntns: own });
+      return m.ns >= 0 ? F('ns', { ns: m.ns, mount: list[i]!, uid: m.uid, gid: m.gid, ownerTask: m.ownerTask, mode: m.mode, immutable: m.immutable, mntns: s.profile.nsfs ? -1 : own })
+        : F('reg', { mount: list[i]!, mntns: own });
     }
     return F('reg', { mntns: own });
   }
@@ -345,7 +346,7 @@ function resolve(s: SState, ci: number, path: string, follow: boolean): Found | 
       if (!listed) return 'ENOENT';
       const ns = nsOf(s, ti, entry);
       if (ns < 0) return 'ENOENT';
-      return F('ns', { ns, ownerTask: ti, mode: 0o400 });
+      return F('ns', { ns, ownerTask: ti, mode: 0o400, mntns: own });
     }
     // v3.8+: magic symlinks; following or reading one needs ptrace read access (EACCES)
     if (!listed) return 'ENOENT';
@@ -359,7 +360,7 @@ function resolve(s: SState, ci: number, path: string, follow: boolean): Found | 
   if (!follow) return F('link', { task: ti, linkHandle: hi, mntns: own });
   if (!mayInspect(s, ci, ti)) return 'EACCES';
   const h = s.handles[hi]!;
-  if (h.kind === 'ns') return F('ns', { ns: h.ns, mount: h.mount, uid: h.uid, gid: h.gid, ownerTask: h.ownerTask, mode: h.mode, immutable: h.immutable });
+  if (h.kind === 'ns') return F('ns', { ns: h.ns, mount: h.mount, uid: h.uid, gid: h.gid, ownerTask: h.ownerTask, mode: h.mode, immutable: h.immutable, mntns: h.mntns });
   if (h.kind === 'link') return F('link', { task: h.task, entry: 'jumped', linkHandle: hi, mount: h.mount, mntns: h.mntns });
   if (h.kind === 'pidfd') return F('pidfd', { task: h.task, linkHandle: hi });
   if (h.kind === 'dir') return F('dir', { task: h.task, mntns: h.mntns });
@@ -375,7 +376,8 @@ function followLink(s: SState, ci: number, ti: number, entry: string): Found | E
   if (s.tasks[ti]!.state === REAPED || !mayInspect(s, ci, ti)) return 'EACCES';
   const ns = nsOf(s, ti, entry);
   if (ns < 0) return 'ENOENT';
-  return F('ns', { ns, mode: 0o444, immutable: s.profile.nsfs });
+  // before nsfs the file is on the caller's own /proc; from v3.19 on no mount ns's
+  return F('ns', { ns, mode: 0o444, immutable: s.profile.nsfs, mntns: s.profile.nsfs ? -1 : s.tasks[ci]!.ns![S.mnt]! });
 }
 
 /** The ns entry a link handle is, through O_PATH opens of /proc/<pid>/fd jumps; '' for a /proc/<pid>/fd link. */
@@ -556,9 +558,10 @@ function bind(s: SState, ci: number, source: string, target: string): Outcome {
   if (f.kind === 'ns' && s.profile.mntNsLoopCheck && s.ns[f.ns]!.kind === 'mnt' && mntns >= f.ns) return E('EINVAL');
   // onto a link mount: the followed target is a namespace file outside any mount namespace (ENOENT, observed 6.18)
   if (top >= 0 && s.mounts[top]!.task >= 0) return E('ENOENT');
-  // only a file of one's own mount ns is bound, or a namespace file or pidfd from anywhere: one
-  // opened in another mount ns and reached through /proc/<pid>/fd is EINVAL (observed 6.18.44)
-  if (f.kind !== 'ns' && f.kind !== 'pidfd' && f.mntns !== mntns) return E('EINVAL');
+  // only a file of one's own mount ns is bound, or a pidfd, or (from v3.19, nsfs) a namespace file
+  // from anywhere: one opened in another mount ns and reached through /proc/<pid>/fd is EINVAL
+  // (observed 6.18.44; before nsfs a namespace file is a /proc file too)
+  if (f.kind !== 'pidfd' && !(f.kind === 'ns' && s.profile.nsfs) && f.mntns !== mntns) return E('EINVAL');
   if (f.kind === 'dir') return E('ENOTDIR');
   // pidfd: EINVAL on 6.18
   if (f.kind === 'pidfd') return E('EINVAL');

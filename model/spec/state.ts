@@ -56,7 +56,7 @@ export interface SHandle {
   opath: boolean;
   read: boolean;
   write: boolean;
-  mntns: number; // the mount ns whose /proc, /tmp or @mount its path is on; -1 for namespace files and pidfds
+  mntns: number; // the mount ns whose /proc, /tmp or @mount its path is on; -1 for pidfds and (nsfs) namespace files
 }
 
 export interface SMount {
