@@ -378,6 +378,26 @@ describe("explore's cover phase: the splice step", () => {
     expect(out.at(-1)!.spec.errno).toBe('ENOMEM');
   });
 
+  it('extends each state along the second trace, not only the state it ends in', () => {
+    // the second trace has the dead pid namespace after its fourth op, and init back in its own
+    // pid namespace for children at its end: bind mount first, then that trace, takes the
+    // transition only from its middle
+    const deadThenFresh: Op[] = [{ op: 'open', task: 'init', path: '/proc/init/ns/pid', fd: 'f1' }, ...deadPidNs,
+      { op: 'setns', task: 'init', fd: 'f1', nstype: 'pid' }];
+    expect(taken(run([bindMount, deadThenFresh]).t).has(target)).toBe(true);
+    // the two end states (either order) and the states of one trace alone do not take it
+    for (const ends of [[...bindMount, ...deadThenFresh], [...deadThenFresh, ...bindMount]]) {
+      const c = new Checker(p);
+      for (const op of ends) c.apply(op);
+      const t = new LifecycleTracker(p);
+      const next = c.clone();
+      const op: Op = { op: 'spawn', task: 't2', parent: 'init', newns: ['mnt'] };
+      t.transition(c.sim, next.sim, op, next.apply(op));
+      expect(taken(t).has(target)).toBe(false);
+    }
+    expect(taken(run([deadThenFresh]).t).has(target)).toBe(false);
+  });
+
   it('stops at its transition budget', () => {
     // the longest witness (4 ops) runs first as the base, then one pair passes the budget of 5
     const { r } = run([bindMount, deadPidNs, bindMount.concat(deadPidNs)], 5);
