@@ -34,7 +34,7 @@ const KNOWN: Record<string, readonly string[]> = {
   pid: ['count', 'freed', 'ns', 'task'],
   proxy: ['count', 'freed', 'ns'],
   ns: ['kind', 'count', 'freed', 'owner', 'parent', 'level', 'reaper', 'ownerUid', 'inode', 'stashed', 'mounts'],
-  file: ['count', 'freed', 'kind', 'dentry', 'mnt', 'pid', 'task', 'entry', 'opath', 'read', 'write', 'mntns'],
+  file: ['count', 'freed', 'kind', 'dentry', 'mnt', 'pid', 'task', 'entry', 'opath', 'read', 'write', 'mntns', 'uid', 'gid'],
   dentry: ['count', 'freed', 'inode', 'task', 'entry'],
   inode: ['count', 'freed', 'ns', 'pid', 'uid', 'gid', 'mode', 'immutable'],
   mount: ['freed', 'mntns', 'target', 'dentry', 'detached', 'pid', 'task', 'entry'],
@@ -541,6 +541,7 @@ export class KeyEncoder {
     this.push(f.count); this.push(f.freed ? 1 : 0); this.push(f.kind); this.ref(K_DENTRY, f.dentry);
     this.ref(K_MOUNT, f.mnt); this.ref(K_PID, f.pid); this.push(this.task(f.task)); this.push(entryCode(f.entry));
     this.push((f.opath ? 4 : 0) + (f.read ? 2 : 0) + (f.write ? 1 : 0)); this.ref(K_NS, f.mntns);
+    this.push(f.uid); this.push(f.gid);
   }
 
   private dentryRec(i: number): void {

@@ -37,9 +37,6 @@ export const CONFORM_EXCLUDED_ARGS: Readonly<Record<string, string>> = {
     '/proc/<pid>/ns/<x> only (link mounts) and answers EINVAL; replaced by a stat of the same path',
   'bind of another mount namespace': '6.18 mnt_ns_loop compares namespace ids, which come from per-CPU batches, so ' +
     'whether binding the file of another mount ns is EINVAL depends on the CPUs that created them; replaced by a stat',
-  'reopen of a /proc/<task>/ns dir fd': 'opening /proc/<task>/fd/<fd> of a held /proc/<pid>/ns directory jumps to ' +
-    'its inode without pid_revalidate, so the owner checked is the one of the last path walk through it, stale ' +
-    'after a credential change; the model checks the current owner; replaced by a stat of the same path',
 };
 
 /** The ns entry of link handle `h` through /proc/<pid>/fd jumps; '' for a link of /proc/<pid>/fd itself. */
@@ -51,17 +48,15 @@ function linkEntry(s: SState, h: number): string {
 
 /** The op conform runs instead of `op` (see CONFORM_EXCLUDED_ARGS), judged on the spec state. */
 export function conformOp(op: Op, s: SState): Op {
-  if (op.op !== 'bind' && op.op !== 'open') return op;
-  const src = op.op === 'bind' ? op.source : op.path;
+  if (op.op !== 'bind') return op; // only binds are left out
+  const src = op.source;
   const stat: Op = { op: 'stat', task: op.task, path: src };
   const m = /^\/proc\/([^/]+)\/fd\/([^/]+)$/.exec(src);
   if (m) {
     const t = s.byName.get(m[1]!);
     const h = t === undefined ? undefined : s.tasks[t]!.fds.get(m[2]!);
-    if (h !== undefined && op.op === 'open' && s.handles[h]!.kind === 'dir') return stat;
-    if (h !== undefined && op.op === 'bind' && s.handles[h]!.kind === 'link' && linkEntry(s, h) === '') return stat;
+    if (h !== undefined && s.handles[h]!.kind === 'link' && linkEntry(s, h) === '') return stat;
   }
-  if (op.op === 'open') return op;
   const caller = s.tasks[s.byName.get(op.task) ?? -1];
   if (!caller || caller.state !== RUNNING || !caller.ns) return op;
   const o = specStep(cloneSState(s), { op: 'nsid', task: op.task, path: op.source, as: '_' });

@@ -53,7 +53,7 @@ const KINDS: Record<string, Kind> = {
     msgs: (_s, id) => [`dget of freed dentry ${id}`, `dput of freed dentry ${id}`, `dentry ${id} count underflow`],
   },
   file: {
-    make: (s) => push(s.files, { count: 1, freed: false, kind: F_REG, dentry: -1, mnt: -1, pid: -1, task: -1, entry: '', opath: false, read: true, write: false, mntns: -1 }),
+    make: (s) => push(s.files, { count: 1, freed: false, kind: F_REG, dentry: -1, mnt: -1, pid: -1, task: -1, entry: '', opath: false, read: true, write: false, mntns: -1, uid: 0, gid: 0 }),
     get: get_file, put: fput,
     msgs: (_s, id) => [`get_file of freed file ${id}`, `fput of freed file ${id}`, ''],
   },

@@ -47,7 +47,7 @@ export interface Found {
   mnt: number;
   task: number; // F_DIR, F_LINK: whose /proc entry; F_PIDFD: -1
   entry: string; // F_LINK of an ns entry: its name; '' for a /proc/<task>/fd link
-  file: number; // F_LINK of a /proc/<task>/fd/<fd> link, or the file behind F_PIDFD
+  file: number; // F_LINK of a /proc/<task>/fd/<fd> link, or the file behind F_PIDFD or a jumped-to F_DIR
   mntns: number; // the mount ns of the mount the walk ended on (path->mnt), -1 on nsfs and pidfs
 }
 
@@ -108,6 +108,8 @@ export function path_lookup(s: KState, caller: number, path: string, follow: boo
   const task = s.taskByName.get(p.task);
   // fs/proc/base.c proc_pid_lookup: no /proc/<pid> once the task is reaped
   if (task === undefined || s.tasks[task]!.state === TASK_REAPED) return 'ENOENT';
+  // the walk goes through /proc/<task>/ns whether it ends there or at an entry
+  if (p.kind === P_NSDIR || p.kind === P_NSENTRY) pid_revalidate_ns_dir(s, task);
   if (p.kind === P_NSDIR) return found(F_DIR, -1, -1, task, '', -1, own);
   if (p.kind === P_NSENTRY) {
     if (!s.profile.magicLinks) {
@@ -136,11 +138,37 @@ export function path_lookup(s: KState, caller: number, path: string, follow: boo
   const f = s.files[fileId]!;
   switch (f.kind) {
     case F_NS: return found(F_NS, dget(s, f.dentry), f.mnt, -1, '', -1, f.mntns);
-    case F_DIR: return found(F_DIR, -1, -1, f.task, '', -1, f.mntns);
+    case F_DIR: return found(F_DIR, -1, -1, f.task, '', fileId, f.mntns); // its inode, not revalidated
     case F_LINK: return found(F_LINK, -1, f.mnt, f.task, 'jumped', fileId, f.mntns); // nd_jump_link to its path (its mount too)
     case F_PIDFD: return found(F_PIDFD, -1, -1, -1, '', fileId);
     default: return found(F_REG, -1, f.mnt, -1, '', -1, f.mntns);
   }
+}
+
+/**
+ * fs/proc/base.c pid_revalidate → pid_update_inode on the /proc/<task>/ns dentry, which every
+ * walk through it runs (d_revalidate in lookup_fast): its inode takes the task's current owner
+ * (task_dump_owner; 3.0: task->euid if dumpable, else root). The held directory files of the task
+ * all have that one dentry and inode. A walk that ends in a new dentry gets the same owner from
+ * proc_pid_make_inode, so only files keep one.
+ */
+function pid_revalidate_ns_dir(s: KState, task: number): void {
+  let o: { uid: number; gid: number } | null = null;
+  for (const f of s.files) {
+    if (f.kind !== F_DIR || f.task !== task || f.freed) continue;
+    o ??= proc_owner(s.tasks[task]!);
+    if (f.uid !== o.uid) f.uid = o.uid;
+    if (f.gid !== o.gid) f.gid = o.gid;
+  }
+}
+
+/**
+ * The owner of the /proc/<task>/ns inode a walk found: the task's current one after a walk
+ * through it (pid_revalidate), the one the last walk left for a held directory reached through
+ * /proc/<pid>/fd/<fd> (nd_jump_link to the file's own dentry runs no d_revalidate).
+ */
+export function ns_dir_owner(s: KState, fnd: Found): { uid: number; gid: number } {
+  return fnd.file >= 0 ? s.files[fnd.file]! : proc_owner(s.tasks[fnd.task]!);
 }
 
 export interface OpenFlags {
@@ -187,7 +215,7 @@ export function may_open(s: KState, caller: number, fnd: Found, fl: OpenFlags): 
     case F_DIR: {
       if (fl.write) return 'EISDIR';
       if (fl.opath) return '';
-      const o = proc_owner(s.tasks[fnd.task]!);
+      const o = ns_dir_owner(s, fnd);
       return inode_permission(s, t, o.uid, o.gid, 0o511, true, false, mask);
     }
     case F_PIDFD:

@@ -3,10 +3,10 @@
 // kernel/sys.c, kernel/pid.c pidfd_open, ...). Mutates `s`; see model/step.ts for the pure form.
 import type { Errno, Op, Outcome } from '../types.ts';
 import { CAP_BIT, hiddenName } from '../types.ts';
-import { MAY_READ, inode_permission, proc_owner, ptrace_may_access } from './cred.ts';
+import { MAY_READ, inode_permission, ptrace_may_access } from './cred.ts';
 import { copy_process, do_exit, pidns_below, reapable, release_task } from './fork.ts';
 import type { Found, OpenFlags } from './namei.ts';
-import { may_open, parseFlags, path_lookup } from './namei.ts';
+import { may_open, ns_dir_owner, parseFlags, path_lookup } from './namei.ts';
 import { do_loopback, do_umount } from './namespace.ts';
 import { sys_setns, sys_unshare, running } from './nsproxy.ts';
 import { file_ns, get_related, ns_get_path, ns_ioctl } from './nsfs.ts';
@@ -34,7 +34,7 @@ function fd_install(s: KState, task: number, name: string, file: number): void {
 function new_file(s: KState, kind: number, fl: OpenFlags | null, dentry: number, mnt: number, pid: number, task: number, entry = '', mntns = -1): number {
   s.files.push({
     count: 1, freed: false, kind, dentry, mnt, pid, task, entry,
-    opath: fl ? fl.opath : false, read: fl ? fl.read : true, write: fl ? fl.write : true, mntns,
+    opath: fl ? fl.opath : false, read: fl ? fl.read : true, write: fl ? fl.write : true, mntns, uid: 0, gid: 0,
   });
   return s.files.length - 1;
 }
@@ -64,7 +64,10 @@ function sys_open(s: KState, task: number, path: string, fdName: string, flags: 
     case F_DIR: {
       const t = s.tasks[fnd.task]!;
       get_pid(s, t.pid);
+      const o = ns_dir_owner(s, fnd); // the inode the file gets: the walk's, or the one jumped to
       file = new_file(s, F_DIR, fl, -1, -1, t.pid, fnd.task, '', fnd.mntns);
+      s.files[file]!.uid = o.uid;
+      s.files[file]!.gid = o.gid;
       break;
     }
     case F_LINK: {
@@ -130,8 +133,9 @@ function sys_readdir(s: KState, task: number, path: string): Outcome {
     path_put(s, fnd);
     return err('ENOTDIR');
   }
-  // open(O_RDONLY|O_DIRECTORY): DAC on the 0511 directory owned by the task (or root)
-  const o = proc_owner(s.tasks[fnd.task]!);
+  // open(O_RDONLY|O_DIRECTORY): DAC on the 0511 directory owned by the task (or root), as the
+  // last walk through it left the owner when this one jumped to a held directory
+  const o = ns_dir_owner(s, fnd);
   const e = inode_permission(s, s.tasks[task]!, o.uid, o.gid, 0o511, true, false, MAY_READ);
   if (e !== '') return err(e);
   const names = proc_ns_dir_readdir(s, task, fnd.task);

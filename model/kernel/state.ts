@@ -79,6 +79,10 @@ export interface File {
   read: boolean; // FMODE_READ
   write: boolean; // FMODE_WRITE
   mntns: number; // the mount ns of the mount its path is on (the opener's /proc, /tmp or @m); -1 for nsfs and pidfs files
+  // F_DIR: i_uid / i_gid of the /proc/<task>/ns inode, as the last walk through it left them
+  // (pid_revalidate); every held F_DIR file of a task shares that one dentry and inode. 0 otherwise
+  uid: number;
+  gid: number;
 }
 
 export interface Dentry {
@@ -226,7 +230,7 @@ export function cloneKState(s: KState): KState {
   for (let i = 0; i < files.length; i++) {
     const f = s.files[i]!;
     files[i] = { count: f.count, freed: f.freed, kind: f.kind, dentry: f.dentry, mnt: f.mnt, pid: f.pid, task: f.task, entry: f.entry,
-      opath: f.opath, read: f.read, write: f.write, mntns: f.mntns };
+      opath: f.opath, read: f.read, write: f.write, mntns: f.mntns, uid: f.uid, gid: f.gid };
   }
   const dentries = new Array<Dentry>(s.dentries.length);
   for (let i = 0; i < dentries.length; i++) {
@@ -287,7 +291,7 @@ export function sameKState(a: KState, b: KState): boolean {
     const y = b.files[i]!;
     if (x.count !== y.count || x.freed !== y.freed || x.kind !== y.kind || x.dentry !== y.dentry || x.mnt !== y.mnt
       || x.pid !== y.pid || x.task !== y.task || x.entry !== y.entry || x.opath !== y.opath || x.read !== y.read || x.write !== y.write
-      || x.mntns !== y.mntns) return false;
+      || x.mntns !== y.mntns || x.uid !== y.uid || x.gid !== y.gid) return false;
   }
   for (let i = 0; i < a.dentries.length; i++) {
     const x = a.dentries[i]!;

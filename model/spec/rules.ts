@@ -408,6 +408,16 @@ export const RULES: readonly Rule[] = [
     witness: [...prober('a'), open('a', '/proc/init/ns', 'd')],
   },
   {
+    id: 'open.dir-fd-stale-deny', op: 'open', profiles: ALL, when: 'a held /proc/<task>/ns directory reopened through /proc/<pid>/fd/<fd>: the owner of the last walk through /proc/<task>/ns counts (root here, though the task is now uid 1000 and dumpable)',
+    outcome: 'EACCES', cite: 'fs/proc/base.c pid_revalidate → pid_update_inode on walks only; fs/proc/fd.c proc_fd_link → nd_jump_link (no d_revalidate); observed 6.18 (scenarios/kernel-ns-dir-stale-owner.json)',
+    witness: [spawn('a'), open('a', '/proc/a/ns', 'd'), user('a'), open('a', '/proc/a/fd/d', 'e')],
+  },
+  {
+    id: 'open.dir-fd-stale-grant', op: 'open', profiles: ALL, when: 'the same when the task turned non-dumpable since the last walk (owner root now, uid 1000 then): the reopen is allowed',
+    outcome: 'ok fd', cite: 'fs/proc/base.c pid_revalidate → pid_update_inode on walks only; fs/proc/fd.c proc_fd_link → nd_jump_link; observed 6.18 (scenarios/kernel-ns-dir-stale-owner.json)',
+    witness: [...prober('a'), spawn('b'), user('b'), open('b', '/proc/a/ns', 'd'), { op: 'cred', task: 'a', dumpable: false }, open('b', '/proc/b/fd/d', 'e')],
+  },
+  {
     id: 'open.fd-link-denied', op: 'open', profiles: ALL, when: '/proc/<task>/fd/<fd> of a task the caller may not inspect (0500 directory / ptrace)', outcome: 'EACCES', cite: 'fs/proc/fd.c proc_fd_permission, proc_fd_access_allowed',
     witness: [open('init', '/tmp/x', 'f'), ...prober('a'), open('a', '/proc/init/fd/f', 'g')],
   },

@@ -336,7 +336,8 @@ function resolve(s: SState, ci: number, path: string, follow: boolean): Found | 
   const ti = s.byName.get(m[1]!);
   if (ti === undefined || s.tasks[ti]!.state === REAPED) return 'ENOENT';
   const t = s.tasks[ti]!;
-  if (m[2] === 'ns' && m[3] === undefined) return F('dir', { task: ti, mntns: own });
+  if (m[2] === 'ns') refreshDirOwner(s, ti);
+  if (m[2] === 'ns' && m[3] === undefined) return F('dir', { task: ti, mntns: own, ...procOwner(t) });
   if (m[2] === 'ns') {
     const entry = m[3]!;
     const listed = (s.profile.entries as readonly string[]).includes(entry);
@@ -363,8 +364,27 @@ function resolve(s: SState, ci: number, path: string, follow: boolean): Found | 
   if (h.kind === 'ns') return F('ns', { ns: h.ns, mount: h.mount, uid: h.uid, gid: h.gid, ownerTask: h.ownerTask, mode: h.mode, immutable: h.immutable, mntns: h.mntns });
   if (h.kind === 'link') return F('link', { task: h.task, entry: 'jumped', linkHandle: hi, mount: h.mount, mntns: h.mntns });
   if (h.kind === 'pidfd') return F('pidfd', { task: h.task, linkHandle: hi });
-  if (h.kind === 'dir') return F('dir', { task: h.task, mntns: h.mntns });
+  if (h.kind === 'dir') return F('dir', { task: h.task, mntns: h.mntns, uid: h.uid, gid: h.gid }); // the owner it has kept
   return F('reg', { mount: h.mount, mntns: h.mntns });
+}
+
+/**
+ * The /proc/<task>/ns directory's owner (the task's uid and gid while it is dumpable, else
+ * root) is what the last path through /proc/<task>/ns found: a held directory reopened through
+ * /proc/<pid>/fd/<fd> keeps the owner of that walk, in every version (observed 6.18:
+ * scenarios/kernel-ns-dir-stale-owner.json). Unlike a v3.0 namespace file's owner (README,
+ * Findings 4), which decides who may open a namespace, this one only decides who may list the
+ * entry names, so the spec takes the kernel's behaviour as it is. A walk gives every held
+ * directory handle of the task the current owner.
+ */
+function refreshDirOwner(s: SState, ti: number): void {
+  let o: { uid: number; gid: number } | null = null;
+  for (const h of s.handles) {
+    if (h.kind !== 'dir' || h.task !== ti) continue;
+    o ??= procOwner(s.tasks[ti]!);
+    if (h.uid !== o.uid) h.uid = o.uid;
+    if (h.gid !== o.gid) h.gid = o.gid;
+  }
 }
 
 /**
@@ -427,7 +447,7 @@ function open(s: SState, ci: number, path: string, fd: string, flags: readonly s
     case 'dir': {
       if (write) return E('EISDIR');
       if (!opath) {
-        const e = dac(s, c, procOwner(s.tasks[f.task]!), 0o511, true, false, { read: true });
+        const e = dac(s, c, f, 0o511, true, false, { read: true }); // the owner the walk found or the handle kept
         if (e !== '') return E(e);
       }
       base.pidns = pidnsOfTask(s, f.task);
@@ -479,7 +499,7 @@ function readdir(s: SState, ci: number, path: string): Outcome {
   const f = resolve(s, ci, path, true);
   if (typeof f === 'string') return E(f);
   if (f.kind !== 'dir') return E('ENOTDIR');
-  if (dac(s, s.tasks[ci]!, procOwner(s.tasks[f.task]!), 0o511, true, false, { read: true }) !== '') return E('EACCES');
+  if (dac(s, s.tasks[ci]!, f, 0o511, true, false, { read: true }) !== '') return E('EACCES'); // as open's
   // v3.0 readdir checked ptrace read access (EPERM); 3.8 dropped the check
   if (!s.profile.magicLinks && !mayInspect(s, ci, f.task)) return E('EPERM');
   return { names: s.profile.entries.slice() };
