@@ -694,8 +694,15 @@ export const RULES: readonly Rule[] = [
     witness: [{ op: 'pidfd', task: 'init', target: 'init', fd: 'p' }, { op: 'bind', task: 'init', source: '/proc/init/fd/p', target: '@m' }],
   },
   {
-    id: 'bind.link', op: 'bind', profiles: NSFS, when: 'the source is an O_PATH|O_NOFOLLOW fd of /proc/<task>/ns/<x>: a link mount, whose root is that magic link; every walk through it follows the link again (its task\'s current ns, ptrace-checked: EACCES; ENOENT for a zombie\'s gone ns, EACCES once reaped) and umount ends on the ns file (EINVAL); a bind of a /proc/<task>/fd link stays EINVAL in the model (out of scope)', outcome: 'ok', cite: 'fs/namespace.c do_loopback; fs/proc/namespaces.c proc_ns_get_link (observed 6.18: scenarios/kernel-bind-ns-link.json)',
+    id: 'bind.link', op: 'bind', profiles: NSFS, when: 'the source is an O_PATH|O_NOFOLLOW fd of /proc/<task>/ns/<x>: a link mount, whose root is that magic link; every walk through it follows the link again (its task\'s current ns, ptrace-checked: EACCES; ENOENT for a zombie\'s gone ns, EACCES once reaped) and umount ends on the ns file (EINVAL); for a /proc/<task>/fd link see bind.fd-link', outcome: 'ok', cite: 'fs/namespace.c do_loopback; fs/proc/namespaces.c proc_ns_get_link (observed 6.18: scenarios/kernel-bind-ns-link.json)',
     witness: [spawn('a', 'init', ['net']), open('init', '/proc/a/ns/net', 'l', ['O_PATH', 'O_NOFOLLOW']), { op: 'bind', task: 'init', source: '/proc/init/fd/l', target: '@m' }],
+  },
+  {
+    id: 'bind.fd-link', op: 'bind', profiles: NSFS, when: 'the source is an O_PATH|O_NOFOLLOW fd of a /proc/<task>/fd/<n> link: the mount\'s root is that magic link, and a walk through it follows /proc/<task>/fd/<n> (here readlink of @m gives "net:[...]" and stat the namespace)',
+    outcome: 'ok', cite: 'fs/namespace.c do_loopback; fs/proc/fd.c proc_fd_link (observed 6.18; oracle/README.md "Out of scope")',
+    witness: [open('init', '/proc/init/ns/net', 'f'), open('init', '/proc/init/fd/f', 'l', ['O_PATH', 'O_NOFOLLOW']), { op: 'bind', task: 'init', source: '/proc/init/fd/l', target: '@m' }],
+    pending: 'the model\'s link mounts are of /proc/<task>/ns/<x> links only: it answers EINVAL. The fd link names an fd number, which the model\'s fd names do not fix; conform leaves these binds out',
+    modelSays: 'EINVAL',
   },
   {
     id: 'bind.onto-link', op: 'bind', profiles: NSFS, when: 'the target\'s top mount is a link mount whose link follows: the target lands on an nsfs file on no mount of the namespace (after the source walk and mnt_ns_loop; the target walk\'s own errors come first, before EPERM)', outcome: 'ENOENT', cite: 'fs/namespace.c do_lock_mount "!is_mounted(path->mnt)" (observed 6.18)',
