@@ -485,6 +485,11 @@ export const RULES: readonly Rule[] = [
     witness: [...prober('a'), { op: 'readdir', task: 'a', path: '/proc/init/ns' }],
   },
   {
+    id: 'readdir.dir-fd-stale-owner', op: 'readdir', profiles: ALL, when: 'through /proc/<pid>/fd/<fd> of a held /proc/<task>/ns directory: the owner of the last walk through /proc/<task>/ns counts (root here, though the task is now uid 1000 and dumpable), as for open (open.dir-fd-stale-deny)',
+    outcome: 'EACCES', cite: 'fs/proc/base.c pid_revalidate → pid_update_inode on walks only; fs/proc/fd.c proc_fd_link → nd_jump_link (observed 6.18: a walk in between, e.g. a readlink of /proc/<task>/ns/uts, turns it into ok)',
+    witness: [spawn('a'), open('a', '/proc/a/ns', 'd'), user('a'), { op: 'readdir', task: 'a', path: '/proc/a/fd/d' }],
+  },
+  {
     id: 'readdir.v30-ptrace', op: 'readdir', profiles: OLD, when: 'DAC allows it (same uid) but ptrace does not (root without CAP_SYS_PTRACE, target has it)', outcome: 'EPERM',
     cite: `${C.seedReaddir}: "ret = -EPERM; if (!ptrace_may_access(task, PTRACE_MODE_READ)) goto out"`,
     witness: [spawn('a'), capsBut('a', 'CAP_SYS_PTRACE'), { op: 'readdir', task: 'a', path: '/proc/init/ns' }],
