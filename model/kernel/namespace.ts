@@ -6,7 +6,7 @@ import { caller_mnt_ns, lookup_mnt, path_lookup } from './namei.ts';
 import { dput, detach_mount, get_pid } from './refs.ts';
 import { proc_ns_get_link } from './proc-namespaces.ts';
 import type { KState } from './state.ts';
-import { F_DIR, F_LINK, F_NS, F_PIDFD } from './state.ts';
+import { F_DIR, F_LINK, F_NS, F_PIDFD, TASK_REAPED } from './state.ts';
 import { mutant } from './mutant-hooks.ts';
 
 /** may_mount: ns_capable(current->nsproxy->mnt_ns->user_ns, CAP_SYS_ADMIN) (v3.0: capable). */
@@ -36,7 +36,8 @@ function target_walk(s: KState, task: number, target: string): number | Errno {
  * the source walk (its errors), EINVAL for an own-or-older mnt ns file (mnt_ns_loop, v6.18),
  * ENOENT onto a link mount (lock_mount), ENOTDIR for a directory onto a file (graft_tree),
  * EINVAL for a pidfd. The mount holds the source dentry; a bind of an O_PATH|O_NOFOLLOW fd of
- * /proc/<task>/ns/<entry> (v6.18) is a link mount, whose root is that magic link.
+ * /proc/<task>/ns/<entry> (v6.18) is a link mount, whose root is that magic link (ENOENT once the
+ * task is reaped).
  */
 export function do_loopback(s: KState, task: number, source: string, target: string): Errno | '' {
   const top = target_walk(s, task, target);
@@ -74,6 +75,10 @@ export function do_loopback(s: KState, task: number, source: string, target: str
   if (fnd.kind === F_LINK) {
     const link = s.files[fnd.file]!; // the source walk jumped to the path of this O_PATH link file (proc_fd_link)
     if (link.entry === '' || !s.profile.linkMounts) return 'EINVAL';
+    // attach_recursive_mnt preallocates a mountpoint on the new mount's root (get_mountpoint →
+    // d_set_mounted, since 4.11 1064f874abc0), -ENOENT for an unhashed dentry: release_task's
+    // proc_flush_pid unhashed the reaped task's /proc dentries (observed 6.18; ok for a zombie)
+    if (s.tasks[link.task]!.state === TASK_REAPED) return 'ENOENT';
     // v6.18 binds the proc magic link itself (observed): the mount's root is its proc dentry,
     // whose inode holds the task's pid; every walk through the mount follows it again
     const pid = s.tasks[link.task]!.pid;

@@ -703,6 +703,11 @@ export const RULES: readonly Rule[] = [
     witness: [spawn('a', 'init', ['net']), open('init', '/proc/a/ns/net', 'l', ['O_PATH', 'O_NOFOLLOW']), { op: 'bind', task: 'init', source: '/proc/init/fd/l', target: '@m' }],
   },
   {
+    id: 'bind.link-reaped', op: 'bind', profiles: NSFS, when: 'the same O_PATH|O_NOFOLLOW ns link fd once its task has been reaped (a zombie\'s link is still mounted): its /proc dentry is unhashed, and the new mount\'s root cannot be a mountpoint',
+    outcome: 'ENOENT', cite: 'fs/namespace.c attach_recursive_mnt: get_mountpoint(source root) → d_set_mounted, -ENOENT when d_unlinked (4.11 1064f874abc0); kernel/exit.c release_task → proc_flush_pid (observed 6.18: scenarios/kernel-bind-link-reaped.json)',
+    witness: [spawn('a'), open('init', '/proc/a/ns/uts', 'l', ['O_PATH', 'O_NOFOLLOW']), exit('a'), reap('a'), { op: 'bind', task: 'init', source: '/proc/init/fd/l', target: '@m' }],
+  },
+  {
     id: 'bind.fd-link', op: 'bind', profiles: NSFS, when: 'the source is an O_PATH|O_NOFOLLOW fd of a /proc/<task>/fd/<n> link: the mount\'s root is that magic link, and a walk through it follows /proc/<task>/fd/<n> (here readlink of @m gives "net:[...]" and stat the namespace)',
     outcome: 'ok', cite: 'fs/namespace.c do_loopback; fs/proc/fd.c proc_fd_link (observed 6.18; oracle/README.md "Out of scope")',
     witness: [open('init', '/proc/init/ns/net', 'f'), open('init', '/proc/init/fd/f', 'l', ['O_PATH', 'O_NOFOLLOW']), { op: 'bind', task: 'init', source: '/proc/init/fd/l', target: '@m' }],

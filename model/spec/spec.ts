@@ -591,6 +591,8 @@ function bind(s: SState, ci: number, source: string, target: string): Outcome {
     const h = s.handles[f.linkHandle]!;
     const entry = linkEntry(s, h);
     if (entry === '' || !s.profile.linkMounts) return E('EINVAL');
+    // the link of a reaped task is gone from /proc: it cannot become a mount's root (ENOENT, observed 6.18)
+    if (s.tasks[f.task]!.state === REAPED) return E('ENOENT');
     s.mounts.push({ mntns, target, ns: -1, uid: 0, gid: 0, ownerTask: -1, mode: 0o777, immutable: false, detached: false, locked: false,
       task: f.task, entry, pidns: h.pidns });
     s.ns[mntns]!.mounts.push(s.mounts.length - 1);
