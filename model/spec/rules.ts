@@ -490,6 +490,11 @@ export const RULES: readonly Rule[] = [
     witness: [spawn('a'), open('a', '/proc/a/ns', 'd'), user('a'), { op: 'readdir', task: 'a', path: '/proc/a/fd/d' }],
   },
   {
+    id: 'readdir.held-dir-reaped', op: 'readdir', profiles: ALL, when: 'through /proc/<pid>/fd/<fd> of a /proc/<task>/ns directory held since before its task was reaped (the open still works; the listing does not)',
+    outcome: 'ENOENT', cite: 'fs/proc/namespaces.c proc_ns_dir_readdir: get_proc_task() is NULL → -ENOENT, before the ptrace check (seed 6b4e306aa3dc; v6.18)',
+    witness: [spawn('a'), open('init', '/proc/a/ns', 'd'), exit('a'), reap('a'), { op: 'readdir', task: 'init', path: '/proc/init/fd/d' }],
+  },
+  {
     id: 'readdir.v30-ptrace', op: 'readdir', profiles: OLD, when: 'DAC allows it (same uid) but ptrace does not (root without CAP_SYS_PTRACE, target has it)', outcome: 'EPERM',
     cite: `${C.seedReaddir}: "ret = -EPERM; if (!ptrace_may_access(task, PTRACE_MODE_READ)) goto out"`,
     witness: [spawn('a'), capsBut('a', 'CAP_SYS_PTRACE'), { op: 'readdir', task: 'a', path: '/proc/init/ns' }],

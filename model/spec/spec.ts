@@ -500,6 +500,8 @@ function readdir(s: SState, ci: number, path: string): Outcome {
   if (typeof f === 'string') return E(f);
   if (f.kind !== 'dir') return E('ENOTDIR');
   if (dac(s, s.tasks[ci]!, f, 0o511, true, false, { read: true }) !== '') return E('EACCES'); // as open's
+  // a directory held while its task was reaped lists nothing: the task is gone (ENOENT, observed 6.18)
+  if (s.tasks[f.task]!.state === REAPED) return E('ENOENT');
   // v3.0 readdir checked ptrace read access (EPERM); 3.8 dropped the check
   if (!s.profile.magicLinks && !mayInspect(s, ci, f.task)) return E('EPERM');
   return { names: s.profile.entries.slice() };
