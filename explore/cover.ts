@@ -235,11 +235,12 @@ export function coverSearch(profile: Profile, opts: CoverOptions): CoverResult {
  * whose init died; a busy mount in a child's mount namespace, and that namespace held only by a
  * bind of its file), which single-token novelty cannot tell from either alone. Each ordered pair
  * of witness traces (the first kept trace that showed a signature token; ranked longest first,
- * pairs in diagonal order of their ranks) is run one after the other (a name the second reuses refers to what the first made: its spawn fails,
- * its later ops act on the first's task), and each state along the second trace, if new, is
- * extended by every op of the families that are the event of a transition not yet taken (only the
- * end states before 2026-12-07: the same budget then took 3 fewer v6.18 transitions). Stops when
- * every transition is taken or after opts.splice transitions.
+ * pairs in diagonal order of their ranks) is run one after the other (a name the second reuses
+ * refers to what the first made: its spawn fails, its later ops act on the first's task), and
+ * each state along the second trace, if new, is extended by every op of the families that are
+ * the event of a transition not yet taken (only the end states before 2026-12-07: the same budget
+ * then took 3 fewer v6.18 transitions). Stops when every transition is taken or after
+ * opts.splice transitions.
  */
 export function splice(profile: Profile, opts: Pick<CoverOptions, 'bounds' | 'ignore' | 'tracker' | 'splice'>, witnesses: Op[][], found: Map<string, FoundViolation>): { witnesses: number; pairs: number; transitions: number } {
   const tracker = opts.tracker;
