@@ -327,7 +327,9 @@ export async function runExplore(o: ExploreCliOptions): Promise<number> {
       const need = Object.values(missedOps);
       if (need.length > 0) say(`    the transitions never taken have covering traces of ${Math.min(...need)} to ${Math.max(...need)} ops; the exhaustive phase went to depth ${r.depthBound}${cover ? `, the cover phase to ${coverOpts.depth}` : ''}`);
     }
-    if (violations.length === 0) {
+    if (violations.length === 0 && disagrees) {
+      say(`  result: FAIL, ${lifecycle!.disagreements.length} lifecycle disagreement(s) above: a statechart and the model disagree on a move (a bug in one of them)`);
+    } else if (violations.length === 0) {
       say(r.complete ? `  result: PASS (no invariant or refinement breaks within depth ${r.depthBound} and the bounds${cover ? ', nor in the cover phase' : ''})` : '  result: no violation found before the bound (exit 3)');
     } else {
       say(`  result: FAIL, ${violations.length} distinct violation(s)${cover?.violations.length ? ` (${cover.violations.length} from the cover phase, with short but not proven shortest traces)` : ', each with a shortest trace'}`);
@@ -340,7 +342,7 @@ export async function runExplore(o: ExploreCliOptions): Promise<number> {
       }
     }
   }
-  return violations.length > 0 ? EXIT.violation : r.complete ? EXIT.ok : EXIT.bound;
+  return result === 'fail' ? EXIT.violation : r.complete ? EXIT.ok : EXIT.bound;
 }
 
 export function registerExplore(program: Command, run: (code: () => number | Promise<number>) => void): void {

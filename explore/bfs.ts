@@ -143,7 +143,7 @@ export function expand(
 function track(tracker: LifecycleTracker, node: Node, c: Checker, op: Op, r: StepResult): void {
   // a simulation left as it was moves no object (the projection is a function of it)
   if (c.simUnchanged && tracker.steps > 0) tracker.stutter();
-  else tracker.transition(node.c.sim, c.sim, op, r);
+  else tracker.transition(node.c.sim, c.sim, op, r, node.ops);
 }
 
 /**

@@ -184,7 +184,7 @@ export function coverSearch(profile: Profile, opts: CoverOptions): CoverResult {
           // signature is the parent's, which `seen` holds (the parent was a candidate)
           if (!exact && d > 0 && c.simUnchanged) { tracker.stutter(); continue; }
           const had = tracker.edgesReached;
-          tracker.transition(node.c.sim, c.sim, op, res);
+          tracker.transition(node.c.sim, c.sim, op, res, node.ops);
           if (exact) {
             enc.encode(c, bindNames(node.names, op, res.spec));
             enc.fingerprint(fp);
@@ -293,21 +293,27 @@ export function splice(profile: Profile, opts: Pick<CoverOptions, 'bounds' | 'ig
       pairs++;
       // every state along the second trace is extended, not only where it ends: a transition
       // may need a state that the second trace's later ops leave (its task exits, its fd closes)
-      const c = base.clone();
+      let c = base.clone();
       const wb = wit[b]!;
       let names: Names | null = baseNames;
       for (let i = 0; i < wb.length && more(); i++) {
+        // each state along the trace is a new object: the tracker names a state's projection by
+        // its identity (LifecycleTracker.transition), so a state stepped in place would keep the
+        // projection of the one before it (every move of the op that led here counted again, as
+        // taken edges or as disagreements: the bug of 0c5b071)
+        if (i > 0) c = c.clone();
         names = run(c, names, wit[a]!, wb, i, i + 1);
         if (names === null) break;
         enc.encode(c, names);
         enc.fingerprint(fp);
         if (!seen.add(fp[0]!, fp[1]!)) continue;
+        const path = [...wit[a]!, ...wb.slice(0, i + 1)]; // what reached c (a disagreement's trace starts with it)
         for (const op of alphabet.enumerate(c.spec, names)) {
           const next = c.clone();
           const res = next.apply(op);
           n++;
-          if (res.violation) { noteViolation(found, [...wit[a]!, ...wb.slice(0, i + 1), op], res.violation); continue; }
-          tracker.transition(c.sim, next.sim, op, res);
+          if (res.violation) { noteViolation(found, [...path, op], res.violation); continue; }
+          tracker.transition(c.sim, next.sim, op, res, path);
         }
       }
     }

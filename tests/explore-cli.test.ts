@@ -10,6 +10,7 @@ import { PROFILES } from '../model/profiles.ts';
 import { parseTrace } from '../model/trace.ts';
 import { replayModel } from '../properties/replay.ts';
 import { activate } from '../model/mutants/index.ts';
+import { LifecycleTracker } from '../model/lifecycle/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'procns-explore-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -115,6 +116,34 @@ describe('procns explore (CLI)', () => {
     expect(code).toBe(1);
     expect(doc).toMatchObject({ result: 'fail', complete: false, stoppedBy: 'max-states' });
     expect((doc.violations as { property: string }[]).map((v) => v.property)).toContain('ptrace-gate');
+  });
+
+  it('fails (exit 1, result "fail") on a lifecycle disagreement alone, in JSON and in text', async () => {
+    // a disagreement is a bug in a statechart or in the model, as a violation is: no PASS over it
+    const summary = LifecycleTracker.prototype.summary;
+    const fake = { lifecycle: 'file', object: 0, from: 'unborn', event: 'close', to: 'closed', detail: 'file 0: unborn --close--> closed: injected', ops: [] };
+    const spy = vi.spyOn(LifecycleTracker.prototype, 'summary').mockImplementation(function (this: LifecycleTracker) {
+      return { ...summary.call(this), disagreements: [fake] };
+    });
+    try {
+      const { code, doc } = await run({ profile: 'v6.18', depth: '1', cover: false });
+      expect(code).toBe(1);
+      expect(doc).toMatchObject({ result: 'fail', violations: [] });
+      let text = '';
+      const err = vi.spyOn(process.stderr, 'write').mockImplementation((x: string | Uint8Array) => { text += String(x); return true; });
+      const out = vi.spyOn(process.stdout, 'write').mockImplementation((x: string | Uint8Array) => { text += String(x); return true; });
+      try {
+        expect(await runExplore({ profile: 'v6.18', depth: '1', cover: false, out: dir })).toBe(1);
+      } finally {
+        err.mockRestore();
+        out.mockRestore();
+      }
+      expect(text).toContain('DISAGREEMENT file 0: unborn --close--> closed');
+      expect(text).toMatch(/result: FAIL, 1 lifecycle disagreement/);
+      expect(text).not.toContain('PASS');
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('rejects bad input with one line (exit 2)', async () => {

@@ -363,6 +363,9 @@ describe("explore's cover phase: the splice step", () => {
   const run = (wit: Op[][], budget = 1_000_000): { t: LifecycleTracker; r: ReturnType<typeof splice> } => {
     const t = new LifecycleTracker(p);
     const r = splice(p, { bounds: COVER_BOUNDS, ignore: new Set(), tracker: t, splice: budget }, wit, new Map());
+    // every move the step fed the tracker is one the statecharts allow (a stale projection of
+    // the state before a transition shows up as moves no op makes)
+    expect(t.disagreements.map((d) => d.detail)).toEqual([]);
     return { t, r };
   };
 

@@ -378,6 +378,25 @@ describe('machineMermaid on a small statechart', () => {
   });
 });
 
+describe('LifecycleTracker.transition: a disagreement\'s trace', () => {
+  it('starts from the initial state: the path that reached the pre-state, then the op', () => {
+    const p = PROFILES['v6.18'];
+    const t = new LifecycleTracker(p);
+    const c = new Checker(p, { invariants: false });
+    const open: Op = { op: 'open', task: 'init', path: '/tmp/x', fd: 'f1' };
+    c.apply(open);
+    const d = c.clone();
+    const readlink: Op = { op: 'readlink', task: 'init', path: '/proc/init/ns/net' };
+    activate('readlink-double-put');
+    try {
+      t.transition(c.sim, d.sim, readlink, d.apply(readlink), [open]);
+    } finally {
+      activate(null);
+    }
+    expect(t.disagreements.map((x) => x.ops)).toEqual([[open, readlink]]);
+  });
+});
+
 describe('LifecycleTracker.stutter (a search step that changed nothing)', () => {
   it('counts a step, changes no coverage, and starts the next step\'s trace afresh', () => {
     const p = PROFILES['v6.18'];

@@ -38,6 +38,7 @@ export interface CoverageSummary {
 }
 
 const NO_MOVES: Move[] = [];
+const NO_OPS: readonly Op[] = [];
 const pct = (a: number, b: number): number => (b === 0 ? 100 : Math.floor((1000 * a) / b) / 10);
 
 /** "from --event--> to" */
@@ -69,6 +70,8 @@ export class LifecycleTracker {
   private fromState: KState | null = null;
   private fromProj: Projection = [];
   private ops: Op[] = [];
+  /** transition(): the ops that reached its pre-state (a disagreement's trace is these, then `ops`). */
+  private before: readonly Op[] = NO_OPS;
   private readonly buf: Move[] = [];
 
   /** `drop`: transitions to take out of the statecharts (to test that the property catches it). */
@@ -91,6 +94,7 @@ export class LifecycleTracker {
   start(c: { sim: KState }): void {
     this.runs++;
     this.ops = [];
+    this.before = NO_OPS;
     this.prev = project(c.sim, this.charts);
     this.visit(this.prev);
   }
@@ -126,9 +130,11 @@ export class LifecycleTracker {
    * One edge of a state graph (exhaustive search): `op` led from `before` to `after`. The
    * projection of `before` is kept for its next successor (a search expands a node's
    * successors one after another; states are values, never changed after their step, so the
-   * object identity of `before` names its projection).
+   * object identity of `before` names its projection). `path`: the ops that reached `before`
+   * from the initial state, the start of a disagreement's trace (kept, not copied: a search's
+   * paths are never changed).
    */
-  transition(before: KState, after: KState, op: Op, result?: { sim: Outcome }): Move[] {
+  transition(before: KState, after: KState, op: Op, result?: { sim: Outcome }, path: readonly Op[] = NO_OPS): Move[] {
     if (before !== this.fromState) {
       this.fromState = before;
       this.fromProj = project(before, this.charts);
@@ -136,6 +142,7 @@ export class LifecycleTracker {
     this.prev = this.fromProj;
     if (this.steps === 0) this.visit(this.prev);
     this.ops = [];
+    this.before = path;
     return this.step({ sim: after }, op, result);
   }
 
@@ -175,7 +182,7 @@ export class LifecycleTracker {
     const why = m.to === INVALID ? 'the object reached a state that no statechart state describes'
       : m.from === INVALID ? 'the object was in a state that no statechart state describes'
         : `the ${l.id} statechart has no such transition on ${this.profile.name}`;
-    this.disagreements.push({ lifecycle: l.id, object: m.object, from, event: m.event, to, detail: `${describeMove(m, this.lifecycles)}: ${why}`, ops: this.ops.slice() });
+    this.disagreements.push({ lifecycle: l.id, object: m.object, from, event: m.event, to, detail: `${describeMove(m, this.lifecycles)}: ${why}`, ops: [...this.before, ...this.ops] });
   }
 
   /** Coverage per applicable statechart, with what was never reached. */
