@@ -117,6 +117,18 @@ export function signatureFingerprint(codes: readonly number[], out: Uint32Array)
   out[1] = (Math.imul(h2 ^ (h2 >>> 13), 0x85ebca6b) ^ codes.length) >>> 0;
 }
 
+/**
+ * A fresh copy of `from` to apply an op to: `spare` (a copy the last op left equal to `from` in
+ * both levels and every binding, made fresh again by Checker.rewind) or a clone. Ops that fail
+ * change nothing, and a third to a half of the cover phase's ops fail: each saves a copy of both
+ * levels, as in explore's expand().
+ */
+function reuse(spare: Checker | null, from: Checker): Checker {
+  if (spare === null) return from.clone();
+  spare.rewind(from);
+  return spare;
+}
+
 /** A state a beam keeps. */
 interface Beamed {
   c: Checker;
@@ -172,14 +184,18 @@ export function coverSearch(profile: Profile, opts: CoverOptions): CoverResult {
       const cands: Candidate[] = [];
       for (let pi = 0; pi < frontier.length; pi++) {
         const node = frontier[pi]!;
+        let spare: Checker | null = null; // a copy of node.c that the last op left as it was
         for (const op of alphabet.enumerate(node.c.spec, node.names)) {
-          const c = node.c.clone();
+          const c = reuse(spare, node.c);
+          spare = null;
           const res = c.apply(op);
           m.transitions++;
           if (res.violation) {
             noteViolation(found, [...node.ops, op], res.violation);
             continue;
           }
+          // nothing keeps c past this op (a kept successor is rebuilt): unchanged, it is the next op's copy
+          if (c.simUnchanged && c.sameAs(node.c)) spare = c;
           // an op that left the simulation as it was moves no object, and below the root its
           // signature is the parent's, which `seen` holds (the parent was a candidate)
           if (!exact && d > 0 && c.simUnchanged) { tracker.stutter(); continue; }
@@ -308,12 +324,18 @@ export function splice(profile: Profile, opts: Pick<CoverOptions, 'bounds' | 'ig
         enc.fingerprint(fp);
         if (!seen.add(fp[0]!, fp[1]!)) continue;
         const path = [...wit[a]!, ...wb.slice(0, i + 1)]; // what reached c (a disagreement's trace starts with it)
+        let spare: Checker | null = null; // a copy of c that the last op left as it was
         for (const op of alphabet.enumerate(c.spec, names)) {
-          const next = c.clone();
+          const next = reuse(spare, c);
+          spare = null;
           const res = next.apply(op);
           n++;
           if (res.violation) { noteViolation(found, [...path, op], res.violation); continue; }
-          tracker.transition(c.sim, next.sim, op, res, path);
+          if (!next.simUnchanged) { tracker.transition(c.sim, next.sim, op, res, path); continue; }
+          // the simulation as it was moves no object (the projection is a function of it), and a
+          // successor equal to c in both levels is the next op's copy
+          tracker.stutter();
+          if (next.sameAs(c)) spare = next;
         }
       }
     }
