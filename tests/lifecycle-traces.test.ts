@@ -145,7 +145,7 @@ describe("the realiser's search: options, PRNG, alphabet", () => {
   });
 
   it('runs: 0 tries no random run: on a profile with no whole traces nothing is found, whatever the seed', () => {
-    const p = PROFILES['v3.0'];
+    const p = PROFILES.seed;
     const targets = coveringTargets(p);
     for (let seed = 1; seed <= 6; seed++) {
       const r = realise(p, targets, { runs: 0, seed });
@@ -256,6 +256,13 @@ describe('the search for a seed, pinned (generate.ts --check regenerates scenari
       'procInode:inUse --exit--> evicted 6',
       'procInode:inUse --close--> evicted 6',
       'namespace:inUse --setns--> cached 4',
+      // then the targets no random run took, that a whole trace (model/lifecycle/seeds.ts) takes
+      'namespace:cached --exit--> freed 5',
+      'task:zombie --exit--> reaped 4',
+      'procInode:unborn --open--> cached 4',
+      'procInode:cached --bind--> inUse 4',
+      'procInode:cached --reap--> evicted 5',
+      'procInode:cached --exit--> evicted 5',
     ]],
     ['v6.18', 60, [
       'namespace:unborn --spawn--> inUse 1',

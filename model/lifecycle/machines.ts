@@ -44,6 +44,23 @@ function lifecycleDefs(): readonly LifecycleDef[] {
   const USERNS: readonly ProfileName[] = ['v3.8', 'v6.18'];
   /** Profiles whose tasks can make mount and pid namespaces (clone flags older than the seed). */
   const MNTPID: readonly ProfileName[] = ['seed', 'v3.0', 'v3.8', 'v6.18'];
+  /**
+   * Profiles where clone or unshare can fail after it made a namespace: CLONE_NEWUSER (copy_creds
+   * first) with a flag that fails later, or a pid namespace for children apart from the task's
+   * own (unshare(CLONE_NEWPID), setns to a pid ns): alloc_pid ENOMEM once its init is gone,
+   * copy_pid_ns EINVAL. All v3.8. On the seed and v3.0 every check of clone and unshare comes
+   * before the first namespace is made, and a task whose pid namespace lost its init is killed.
+   */
+  const LATE_FAIL: readonly ProfileName[] = ['v3.8', 'v6.18'];
+  /**
+   * Profiles where something but its tasks holds a mount namespace, so that close, umount or
+   * setns can free it, and where a namespace can be pinned by one that setns or unshare frees:
+   * an fd or a bind mount of /proc/<pid>/ns/mnt (v3.8), which copy_mnt_ns does not copy
+   * (copy_tree without CL_COPY_MNT_NS_FILE), and user namespaces owning the others (v3.8). On
+   * v3.0 a mount namespace dies only with its last task (exit, or unshare, whose new namespace
+   * copies every mount), and setns there changes no mount namespace.
+   */
+  const MNTNS_FILE: readonly ProfileName[] = ['v3.8', 'v6.18'];
 
   /** Namespace: created in use, held only by fds / mounts / other namespaces, re-entered by setns, freed. */
   const NAMESPACE: LifecycleDef = {
@@ -60,8 +77,9 @@ function lifecycleDefs(): readonly LifecycleDef[] {
     },
     rows: [
       { from: 'unborn', events: ['spawn', 'unshare'], to: 'inUse', why: 'clone/unshare with CLONE_NEW*: the new namespace is a member of the task\'s nsproxy or cred' },
-      { from: 'unborn', events: ['spawn', 'unshare'], to: 'freed', why: 'created, then dropped when the call fails later (copy_creds / copy_namespaces before alloc_pid ENOMEM or copy_pid_ns EINVAL)' },
-      { from: 'inUse', events: ['exit', 'unshare'], to: 'held', why: 'the last task leaves (exit_task_namespaces, unshare) while something else pins it', profiles: SETNS },
+      { from: 'unborn', events: ['spawn', 'unshare'], to: 'freed', why: 'created, then dropped when the call fails later (copy_creds / copy_namespaces before alloc_pid ENOMEM or copy_pid_ns EINVAL)', profiles: LATE_FAIL },
+      { from: 'inUse', events: ['exit'], to: 'held', why: 'the last task leaves (exit_task_namespaces) while something else pins it; on the seed too: a pid namespace init that exits reaps its children (zap_pid_ns_processes waits for them), and a /proc/<pid>/ns directory fd still holds a child\'s struct pid, which holds the child\'s pid namespace' },
+      { from: 'inUse', events: ['unshare'], to: 'held', why: 'the last task leaves (unshare) while something else pins it', profiles: SETNS },
       { from: 'inUse', events: ['setns'], to: 'held', why: 'the last task leaves by setns (switch_task_namespaces) while something else pins it', profiles: SETNS },
       { from: 'inUse', events: ['reap'], to: 'held', why: 'a zombie\'s pid or cred was the last task use (release_task)', profiles: MNTPID },
       { from: 'inUse', events: ['exit', 'unshare'], to: 'freed', why: 'the last task leaves and nothing else pins it' },
@@ -70,10 +88,12 @@ function lifecycleDefs(): readonly LifecycleDef[] {
       { from: 'inUse', events: ['exit', 'setns', 'unshare'], to: 'cached', why: 'the last task leaves; only a cached proc dentry of a task that still has its pid holds it', profiles: CACHE },
       { from: 'held', events: ['setns'], to: 'inUse', why: 're-entered: setns(2) through an fd or a pidfd', profiles: SETNS },
       { from: 'held', events: ['close', 'exit'], to: 'freed', why: 'the last fd is closed (also by exit); on the seed too: a /proc/<pid>/ns directory fd holds the task\'s struct pid, which holds its pid namespace (kernel/pid.c put_pid -> put_pid_ns)' },
-      { from: 'held', events: ['umount', 'setns', 'unshare'], to: 'freed', why: 'the last mount detached, or the namespace that pinned it freed', profiles: SETNS },
+      { from: 'held', events: ['umount'], to: 'freed', why: 'the last mount detached (on v3.0 its proc dentry is killed when the task is gone: pid_delete_dentry), or the mount namespace that pinned it freed', profiles: SETNS },
+      { from: 'held', events: ['setns', 'unshare'], to: 'freed', why: 'the namespace that pinned it freed: a mount namespace holding the only bind of its file, or one it owned', profiles: MNTNS_FILE },
       { from: 'held', events: ['close', 'exit', 'umount'], to: 'cached', why: 'the last holder goes; the proc dentry it was opened through stays cached', profiles: CACHE },
       { from: 'cached', events: ['open', 'bind'], to: 'held', why: 'a lookup reuses the cached dentry (pid_revalidate) and holds it again', profiles: CACHE },
       { from: 'cached', events: ['shrink', 'reap'], to: 'freed', why: 'the dentry is evicted: memory pressure, or proc_flush_task when the task is released', profiles: CACHE },
+      { from: 'cached', events: ['exit'], to: 'freed', why: 'the task is released by the exit of its pid namespace\'s init, which reaps it (zap_pid_ns_processes): proc_flush_task evicts the dentry', profiles: CACHE },
     ],
   };
 
@@ -116,12 +136,14 @@ function lifecycleDefs(): readonly LifecycleDef[] {
     rows: [
       { from: 'unborn', events: ['bind'], to: 'mounted', why: 'mount --bind' },
       { from: 'unborn', events: ['spawn', 'unshare'], to: 'mounted', why: 'a new mount namespace copies the mount (copy_mnt_ns)', profiles: MNTPID },
-      { from: 'unborn', events: ['spawn'], to: 'unmounted', why: 'copied into a new mount namespace by clone, then dropped when alloc_pid fails (ENOMEM)', profiles: MNTPID },
+      { from: 'unborn', events: ['spawn'], to: 'unmounted', why: 'copied into a new mount namespace by clone, then dropped when alloc_pid fails (ENOMEM)', profiles: LATE_FAIL },
       { from: 'mounted', events: ['open'], to: 'busy', why: 'a file is opened through it' },
       { from: 'busy', events: ['close', 'exit'], to: 'mounted', why: 'the last file opened through it is closed' },
       { from: 'mounted', events: ['umount'], to: 'unmounted', why: 'umount2(2)' },
-      { from: 'mounted', events: ['exit', 'setns', 'unshare', 'close'], to: 'unmounted', why: 'its mount namespace is freed (put_mnt_ns → umount_tree)', profiles: MNTPID },
-      { from: 'busy', events: ['exit', 'setns', 'unshare', 'close', 'umount'], to: 'detached', why: 'its mount namespace is freed while a file opened through it is open', profiles: MNTPID },
+      { from: 'mounted', events: ['exit', 'unshare'], to: 'unmounted', why: 'its mount namespace is freed (put_mnt_ns → umount_tree)', profiles: MNTPID },
+      { from: 'mounted', events: ['setns', 'close'], to: 'unmounted', why: 'its mount namespace is freed (put_mnt_ns → umount_tree): the last task left it by setns, or the last fd of its file is closed', profiles: MNTNS_FILE },
+      { from: 'busy', events: ['exit', 'unshare'], to: 'detached', why: 'its mount namespace is freed while a file opened through it is open', profiles: MNTPID },
+      { from: 'busy', events: ['setns', 'close', 'umount'], to: 'detached', why: 'its mount namespace is freed while a file opened through it is open: the last task left it by setns, or the last fd or bind of its file went', profiles: MNTNS_FILE },
       { from: 'busy', events: ['exit'], to: 'unmounted', why: 'the file\'s holder and the namespace\'s last task go in the same exit', profiles: MNTPID },
       { from: 'detached', events: ['close', 'exit'], to: 'unmounted', why: 'the last file opened through it is closed (cleanup_mnt)', profiles: MNTPID },
     ],
@@ -175,6 +197,7 @@ function lifecycleDefs(): readonly LifecycleDef[] {
       { from: 'inUse', events: ['close', 'exit', 'umount'], to: 'evicted', why: 'the last user goes after the task was released (pid_delete_dentry)' },
       { from: 'cached', events: ['open', 'bind'], to: 'inUse', why: 'a dcache hit (pid_revalidate)' },
       { from: 'cached', events: ['shrink', 'reap'], to: 'evicted', why: 'shrink_dcache, or proc_flush_task at release_task' },
+      { from: 'cached', events: ['exit'], to: 'evicted', why: 'proc_flush_task when the exit of its pid namespace\'s init reaps the task (zap_pid_ns_processes)' },
     ],
   };
 

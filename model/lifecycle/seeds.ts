@@ -74,8 +74,27 @@ const MODERN_WHOLE = (): Op[][] => [
     { op: 'unshare', task: 't1', newns: ['mnt'] }],
 ];
 
+/**
+ * Whole traces for v3.0, each leaving a cached proc dentry (a refused open leaves one) and then
+ * using it again or releasing its task: t1 is the init of a new pid namespace and t2 its child,
+ * and t1's exit kills and reaps t2 (zap_pid_ns_processes waits for its children), or a parent
+ * reaps its zombie; proc_flush_task at the release evicts the dentry and its inode. The random
+ * search rarely ends a run so.
+ */
+const V30_WHOLE = (): Op[][] => [
+  // procInode: cached --exit--> evicted (a refused open, EACCES from the mode, leaves the inode cached)
+  [spawn('t1', 'init', ['pid']), spawn('t2', 't1', ['net']), { op: 'cred', task: 't2', uid: 1000 }, open('t2', '/proc/t2/ns/uts', 'f1'), exit('t1')],
+  // procInode: cached --reap--> evicted (the same refused open; the task's own release flushes it)
+  [spawn('t1', 'init'), { op: 'cred', task: 't1', uid: 1000 }, open('t1', '/proc/t1/ns/uts', 'f1'), exit('t1'), { op: 'reap', task: 't1' }],
+  // procInode: cached --bind--> inUse (init, no longer root, is refused its own file; t1, still root, binds it through that dentry)
+  [spawn('t1', 'init'), { op: 'cred', task: 'init', uid: 1000 }, open('init', '/proc/init/ns/uts', 'f1'), bind('t1', '/proc/init/ns/uts', '@m1')],
+  // namespace: cached --exit--> freed (once t2 has exited, only the cached dentry holds its net ns)
+  [spawn('t1', 'init', ['pid']), spawn('t2', 't1', ['net']), { op: 'stat', task: 'init', path: '/proc/t2/ns/net' }, exit('t2'), exit('t1')],
+];
+
 /** The whole traces that apply to a profile. */
 export function wholeSeeds(profile: Profile): Op[][] {
+  if (profile.procInodePerLookup && profile.setns) return V30_WHOLE();
   return profile.entries.includes('mnt') ? MODERN_WHOLE() : [];
 }
 

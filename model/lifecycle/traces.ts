@@ -181,7 +181,7 @@ export function realise(profile: Profile, targets: readonly CoveringTarget[], op
   // what random extension left: the whole hand-written traces, as they are
   for (const k of want.keys()) {
     if (raw.has(k)) continue;
-    const whole = wholeSeeds(profile).find((ops) => realises(profile, ops, k, cx));
+    const whole = wholeSeeds(profile).find((ops) => ops.length <= maxOps && realises(profile, ops, k, cx)); // maxOps bounds these too
     if (whole) raw.set(k, whole);
   }
   const found: Realised[] = [];
