@@ -90,12 +90,43 @@ const V30_WHOLE = (): Op[][] => [
   [spawn('t1', 'init'), { op: 'cred', task: 'init', uid: 1000 }, open('init', '/proc/init/ns/uts', 'f1'), bind('t1', '/proc/init/ns/uts', '@m1')],
   // namespace: cached --exit--> freed (once t2 has exited, only the cached dentry holds its net ns)
   [spawn('t1', 'init', ['pid']), spawn('t2', 't1', ['net']), { op: 'stat', task: 'init', path: '/proc/t2/ns/net' }, exit('t2'), exit('t1')],
+  // namespace: held --umount--> freed (t1 reaped, the mount's proc dentry is killed at its last dput: pid_delete_dentry)
+  [spawn('t1', 'init', ['net']), bind('init', '/proc/t1/ns/net', '@m1'), exit('t1'), { op: 'reap', task: 't1' }, { op: 'umount', task: 'init', target: '@m1' }],
+];
+
+/**
+ * Whole traces for the seed and v3.0, whose namespaces nothing but tasks, a /proc/<pid>/ns
+ * directory fd (its struct pid) and v3.0's proc files hold, and whose mount namespaces die only
+ * with their last task. A pid namespace's init that exits kills and reaps its children
+ * (zap_pid_ns_processes); a task that forks and unshares keeps its fds in a new mount namespace.
+ */
+const OLD_WHOLE = (): Op[][] => [
+  // namespace: inUse --exit--> held, held --close--> freed (t2's pid ns, held by init's fd of /proc/t2/ns)
+  [spawn('t1', 'init', ['pid']), spawn('t2', 't1', ['pid']), open('init', '/proc/t2/ns', 'f1'), exit('t1'), { op: 'close', task: 'init', fd: 'f1' }],
+  // namespace: held --exit--> freed (the fd's holder exits)
+  [spawn('t1', 'init', ['pid']), spawn('t2', 't1', ['pid']), spawn('t3', 'init'), open('t3', '/proc/t2/ns', 'f1'), exit('t1'), exit('t3')],
+  // file: shared --exit--> closed (both slots go with t1's pid namespace)
+  [spawn('t1', 'init', ['pid']), open('t1', '/proc/t1/ns', 'f1'), spawn('t2', 't1'), exit('t1')],
+  // mount: mounted --unshare--> unmounted (t1 leaves its mount namespace, the last task in it)
+  [spawn('t1', 'init', ['mnt']), bind('t1', '@m1', '@m1'), { op: 'unshare', task: 't1', newns: ['mnt'] }],
+  // mount: busy --exit--> unmounted (the file's holder is the namespace's last task)
+  [spawn('t1', 'init', ['mnt']), bind('t1', '@m1', '@m1'), open('t1', '@m1', 'f1'), exit('t1')],
+  // mount: busy --exit--> detached, then detached --close--> unmounted (t2 keeps the file in a new mount namespace)
+  [spawn('t1', 'init', ['mnt']), bind('t1', '@m1', '@m1'), open('t1', '@m1', 'f1'), spawn('t2', 't1'), { op: 'unshare', task: 't2', newns: ['mnt'] },
+    exit('t1'), { op: 'close', task: 't2', fd: 'f1' }],
+  // mount: detached --exit--> unmounted
+  [spawn('t1', 'init', ['mnt']), bind('t1', '@m1', '@m1'), open('t1', '@m1', 'f1'), spawn('t2', 't1'), { op: 'unshare', task: 't2', newns: ['mnt'] },
+    exit('t1'), exit('t2')],
+  // mount: busy --unshare--> detached
+  [spawn('t1', 'init', ['mnt']), bind('t1', '@m1', '@m1'), open('t1', '@m1', 'f1'), spawn('t2', 't1'), { op: 'unshare', task: 't2', newns: ['mnt'] },
+    { op: 'unshare', task: 't1', newns: ['mnt'] }],
 ];
 
 /** The whole traces that apply to a profile. */
 export function wholeSeeds(profile: Profile): Op[][] {
-  if (profile.procInodePerLookup && profile.setns) return V30_WHOLE();
-  return profile.entries.includes('mnt') ? MODERN_WHOLE() : [];
+  if (profile.entries.includes('mnt')) return MODERN_WHOLE();
+  // v3.0's own first (the generated v3.0 traces were found with them alone), then the seed's
+  return profile.setns ? [...V30_WHOLE(), ...OLD_WHOLE()] : OLD_WHOLE();
 }
 
 /** The seeds that apply to a profile. */
