@@ -197,7 +197,6 @@ export async function runExplore(o: ExploreCliOptions): Promise<number> {
   if (coverFlag) {
     const flag = `--${coverFlag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
     if (o.cover === false || cfg.cover === false) throw new UsageError(`${flag} sets the cover phase, which ${o.cover === false ? '--no-cover' : 'the config ("cover": false)'} turns off`);
-    if (workers > 1) throw new UsageError(`${flag} sets the cover phase, which runs with --workers 1 only`);
   }
   if (exact && workers > 1) {
     notes.push('--exact keeps full keys in one thread: --workers ignored');
@@ -216,21 +215,21 @@ export async function runExplore(o: ExploreCliOptions): Promise<number> {
   // a default --out folder is only checked once written to (a trace it cannot take is still printed)
   checkOutputs([{ flag: '--out', folder: o.out }, { flag: '--report', folder: o.report, files: reportNames('explore') }]);
   const pp = o.json ? null : progressPrinter();
-  // lifecycle coverage of every explored transition (the one-thread engine observes them)
-  const tracker = workers === 1 ? new LifecycleTracker(profile) : null;
-  if (!tracker) notes.push('lifecycle coverage and the cover phase run with --workers 1 only');
-  const coverWanted = tracker !== null && o.cover !== false && coverCfg !== null;
+  // lifecycle coverage of every explored transition (with workers, each thread counts its share);
+  // the cover phase that follows runs in this thread
+  const tracker = new LifecycleTracker(profile);
+  const coverWanted = o.cover !== false && coverCfg !== null;
   activate(o.mutant ?? null);
   let r: ExploreResult;
   let cover: CoverResult | null = null;
   let exhaustivePercent = 0;
   try {
     r = await explore(profile, {
-      depth, workers, exact, symmetry, bounds, ...(tracker ? { lifecycle: tracker } : {}),
+      depth, workers, exact, symmetry, bounds, lifecycle: tracker,
       ...(maxStates !== undefined ? { maxStates } : {}), ...(maxMemoryMb !== undefined ? { maxMemoryMb } : {}),
       ...(pp ? { onProgress: pp.onProgress } : {}),
     });
-    if (tracker) exhaustivePercent = tracker.summary().percent;
+    exhaustivePercent = tracker.summary().percent;
     if (coverWanted && !r.complete) notes.push('the cover phase did not run: the exhaustive phase was stopped by a bound');
     if (coverWanted && r.complete && !tracker.full()) {
       pp?.end();
@@ -260,17 +259,17 @@ export async function runExplore(o: ExploreCliOptions): Promise<number> {
     violations.push({ property: v.property, key: v.key, detail: v.detail, steps: v.ops.length, phase: v.phase, shortest: v.phase === 'exhaustive',
       ...writeTrace(traceFile, trace, 'sim'), trace });
   }
-  const lifecycle = tracker ? tracker.summary() : null;
+  const lifecycle = tracker.summary();
   // how long the committed covering trace of each transition never taken is (a depth to try)
-  const lengths = lifecycle ? coveringLengths(profile) : new Map<string, { ops: number; file: string }>();
+  const lengths = coveringLengths(profile);
   const missedOps: Record<string, number> = {};
-  for (const m of lifecycle?.machines ?? []) {
+  for (const m of lifecycle.machines) {
     for (const e of m.transitions.missed) {
       const l = lengths.get(`${m.id}: ${e}`);
       if (l) missedOps[`${m.id}: ${e}`] = l.ops;
     }
   }
-  const disagrees = lifecycle !== null && lifecycle.disagreements.length > 0;
+  const disagrees = lifecycle.disagreements.length > 0;
   const result = violations.length > 0 || disagrees ? 'fail' : r.complete ? 'pass' : 'incomplete';
   const coverDoc = cover ? {
     depth: coverOpts.depth, beam: coverOpts.beam, members: coverOpts.members, seed: coverOpts.seed, spliceBudget: coverOpts.splice, bounds: coverOpts.bounds,
@@ -288,7 +287,7 @@ export async function runExplore(o: ExploreCliOptions): Promise<number> {
     workers: r.workers, exact: r.exact, symmetry: r.symmetry, bounds: r.bounds,
     violations, ...(loud.length ? { warnings: loud } : {}), ...(notes.length ? { notes } : {}),
     ...(coverDoc ? { cover: coverDoc } : {}),
-    ...(lifecycle ? { lifecycle: { ...coverageJson(lifecycle), exhaustivePercent, missedCoveringTraceOps: missedOps } } : {}),
+    lifecycle: { ...coverageJson(lifecycle), exhaustivePercent, missedCoveringTraceOps: missedOps },
   };
   if (o.report) {
     const md = [
@@ -298,8 +297,8 @@ export async function runExplore(o: ExploreCliOptions): Promise<number> {
       '## States per depth', '', mdTable(['depth', 'new distinct states'], r.statesPerDepth.map((n, d) => [d, n])), '',
       ...(coverDoc ? ['', '## Cover phase (directed, not exhaustive)', '',
         mdTable(['depth', 'beam', 'beams', 'spliced pairs', 'transitions', 'lifecycle coverage before', 'after'],
-          [[coverDoc.depth, coverDoc.beam, coverDoc.members, coverDoc.splice.pairs, coverDoc.transitions, `${exhaustivePercent}%`, `${lifecycle?.percent ?? 0}%`]])] : []),
-      ...(lifecycle ? ['', ...coverageMarkdown(lifecycle, mdTable)] : []),
+          [[coverDoc.depth, coverDoc.beam, coverDoc.members, coverDoc.splice.pairs, coverDoc.transitions, `${exhaustivePercent}%`, `${lifecycle.percent}%`]])] : []),
+      '', ...coverageMarkdown(lifecycle, mdTable),
       ...(violations.length ? ['## Violations (exhaustive phase: shortest trace each; cover phase: short, not proven shortest)', '',
         mdTable(['property', 'detail', 'steps', 'phase', 'trace file'], violations.map((v) => [v.property, v.detail, v.steps, v.phase, v.traceFile ?? 'not written']))] : []),
     ].join('\n');
@@ -314,21 +313,19 @@ export async function runExplore(o: ExploreCliOptions): Promise<number> {
     say(`  states per depth: ${r.statesPerDepth.map((n, d) => `${d}:${n}`).join(' ')}${r.fixpoint ? ' (fixpoint: nothing new beyond)' : ''}`);
     say(`  ${r.bytesPerState.toFixed(1)} bytes per stored state; ${r.exact ? 'exact keys, no collisions' : `fingerprint collision probability ${r.collisionProbability.toExponential(2)}`}`);
     if (!r.complete) say(`  INCOMPLETE: stopped by --${r.stoppedBy} (the statistics are partial)`);
-    if (coverDoc && lifecycle) {
+    if (coverDoc) {
       say(`  cover phase (directed, not exhaustive): ${coverDoc.members} beams of ${coverDoc.beam} states to depth ${coverDoc.depth}, up to ${coverOpts.bounds.maxTasks} tasks, `
         + `then ${fmtInt(coverDoc.splice.pairs)} spliced pairs of ${coverDoc.splice.witnesses} witness traces (${coverDoc.splice.newLifecycleTransitions} new transitions); `
         + `${fmtInt(coverDoc.transitions)} transitions in ${(coverDoc.ms / 1000).toFixed(2)} s: lifecycle coverage ${exhaustivePercent}% -> ${lifecycle.percent}%`);
     }
-    if (lifecycle) {
-      for (const line of coverageLines(lifecycle, '  ', (m, e) => {
-        const l = lengths.get(`${m}: ${e}`);
-        return l ? ` (its covering trace has ${l.ops} ops: ${l.file})` : '';
-      })) say(line);
-      const need = Object.values(missedOps);
-      if (need.length > 0) say(`    the transitions never taken have covering traces of ${Math.min(...need)} to ${Math.max(...need)} ops; the exhaustive phase went to depth ${r.depthBound}${cover ? `, the cover phase to ${coverOpts.depth}` : ''}`);
-    }
+    for (const line of coverageLines(lifecycle, '  ', (m, e) => {
+      const l = lengths.get(`${m}: ${e}`);
+      return l ? ` (its covering trace has ${l.ops} ops: ${l.file})` : '';
+    })) say(line);
+    const need = Object.values(missedOps);
+    if (need.length > 0) say(`    the transitions never taken have covering traces of ${Math.min(...need)} to ${Math.max(...need)} ops; the exhaustive phase went to depth ${r.depthBound}${cover ? `, the cover phase to ${coverOpts.depth}` : ''}`);
     if (violations.length === 0 && disagrees) {
-      say(`  result: FAIL, ${lifecycle!.disagreements.length} lifecycle disagreement(s) above: a statechart and the model disagree on a move (a bug in one of them)`);
+      say(`  result: FAIL, ${lifecycle.disagreements.length} lifecycle disagreement(s) above: a statechart and the model disagree on a move (a bug in one of them)`);
     } else if (violations.length === 0) {
       say(r.complete ? `  result: PASS (no invariant or refinement breaks within depth ${r.depthBound} and the bounds${cover ? ', nor in the cover phase' : ''})` : '  result: no violation found before the bound (exit 3)');
     } else {

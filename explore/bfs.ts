@@ -12,6 +12,7 @@ import type { StepResult } from '../properties/harness.ts';
 import { KeyEncoder } from './key.ts';
 import { FingerprintSet } from './fingerprint.ts';
 import type { LifecycleTracker } from '../model/lifecycle/index.ts';
+import type { TrackerData } from '../model/lifecycle/coverage.ts';
 
 /** A state of the search and the shortest op path (in BFS order) that reached it. */
 export interface Node {
@@ -187,6 +188,8 @@ export interface WorkerSetup {
   mutant: string | null;
   /** The traces a worker primes V8 with before its first chunk (SearchCtx.prime); empty: none. */
   prime: Op[][];
+  /** Track lifecycle coverage of every transition (each chunk's counts go back with its result). */
+  lifecycle: boolean;
 }
 
 export function profileOf(name: string): Profile {
@@ -203,6 +206,8 @@ export interface ChunkResult {
   paths: Op[][];
   violations: FoundViolation[];
   transitions: number;
+  /** A worker thread's lifecycle counts of this chunk (WorkerSetup.lifecycle), to merge in chunk order. */
+  lifecycle?: TrackerData;
 }
 
 /**

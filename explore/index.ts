@@ -48,7 +48,7 @@ export interface ExploreOptions {
   symmetry?: boolean;
   /** Extension: how often onProgress is called, in ms (default 2000). */
   progressMs?: number;
-  /** Extension: lifecycle coverage of every transition explored (one-thread engine only). */
+  /** Extension: lifecycle coverage of every transition explored (with workers, each thread counts its chunks and this thread merges them in order). */
   lifecycle?: LifecycleTracker;
   /** Prime V8 with the committed covering traces before the first search of a thread (SearchCtx.prime; default true). */
   prime?: boolean;
@@ -127,7 +127,7 @@ export function exploreDepth(profile: Profile): number {
 /** The exhaustive search. Always returns a Promise (worker threads answer asynchronously). */
 export function explore(profile: Profile, opts: ExploreOptions = {}): Promise<ExploreResult> {
   const workers = opts.workers ?? 1;
-  if (workers > 1 && !opts.exact && !opts.lifecycle) return exploreParallel(profile, opts, workers);
+  if (workers > 1 && !opts.exact) return exploreParallel(profile, opts, workers);
   return Promise.resolve(exploreSync(profile, opts));
 }
 
@@ -307,13 +307,17 @@ async function exploreParallel(profile: Profile, opts: ExploreOptions, nWorkers:
   const run = new Run({ ...opts, depth: opts.depth ?? exploreDepth(profile) });
   const setup: WorkerSetup = {
     profile: profile.name, bounds, ignore: [...ignore], symmetry: opts.symmetry ?? true,
-    mutant: activeMutants()[0] ?? null, prime: opts.prime === false ? [] : primingOrNone(profile),
+    mutant: activeMutants()[0] ?? null, prime: opts.prime === false ? [] : primingOrNone(profile), lifecycle: opts.lifecycle !== undefined,
   };
+  // this thread's transitions go straight into the caller's tracker, the workers' come back per
+  // chunk; the root is visited here, whichever thread expands it
+  ctx.tracker = opts.lifecycle ?? null;
   if (activeMutants().length > 1) throw new Error('explore --workers supports one active mutant');
   const fps = new FingerprintSet(1 << 10, true);
   const root = ctx.root();
   ctx.key(root);
   fps.add(ctx.fp[0]!, ctx.fp[1]!);
+  opts.lifecycle?.searchFrom(root.c.sim);
   // The workers boot (module loading, compilation) while this thread expands the first levels,
   // which are too small to share anyway, and then its share of the next ones.
   const pool = startPool(nWorkers, setup, opts.workerCode === 'tsx' ? null : (await workerBundle()).url);
@@ -344,6 +348,7 @@ async function exploreParallel(profile: Profile, opts: ExploreOptions, nWorkers:
       await pool.level(chunks, () => fps.table, (r: ChunkResult, k: number) => {
         done += sizes[k]!;
         run.transitions += r.transitions;
+        if (r.lifecycle) opts.lifecycle!.mergeData(r.lifecycle);
         for (const v of r.violations) run.violation(v);
         for (const w of (r as ChunkResult & { warnings?: string[] }).warnings ?? []) if (!keyWarnings.includes(w)) keyWarnings.push(w);
         for (let j = 0; j < r.fps.length >> 1 && !stop; j++) {

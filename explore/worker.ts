@@ -8,6 +8,7 @@ import { expandChunk, profileOf, Rebuilder, SearchCtx } from './bfs.ts';
 import type { WorkerSetup } from './bfs.ts';
 import { FingerprintSet } from './fingerprint.ts';
 import { keyWarnings } from './key.ts';
+import { LifecycleTracker } from '../model/lifecycle/coverage.ts';
 
 let ctx: SearchCtx | null = null;
 let rebuild: Rebuilder | null = null;
@@ -19,6 +20,8 @@ parentPort!.on('message', (m: Msg) => {
   if (m.type === 'init') {
     activate(m.setup.mutant);
     ctx = new SearchCtx(profileOf(m.setup.profile), m.setup.bounds, new Set(m.setup.ignore), m.setup.symmetry);
+    // this thread's share of the transitions: the main thread visited the search's first state
+    ctx.tracker = m.setup.lifecycle ? new LifecycleTracker(ctx.profile).continued() : null;
     rebuild = new Rebuilder(ctx.root());
     // once per thread: a kept thread set up again has its feedback already
     if (!primed && m.setup.prime.length > 0) {
@@ -29,5 +32,6 @@ parentPort!.on('message', (m: Msg) => {
     return;
   }
   const r = expandChunk(ctx!, rebuild!, m.nodes, FingerprintSet.view(m.table), m.last);
+  if (ctx!.tracker) r.lifecycle = ctx!.tracker.take();
   parentPort!.postMessage({ type: 'result', id: m.id, ...r, warnings: keyWarnings });
 });

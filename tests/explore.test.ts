@@ -101,6 +101,23 @@ describe('explore', () => {
     }
   }, 30_000);
 
+  it('gives the same lifecycle coverage with 2 workers as with 1: every state and edge counted as often, no disagreement', async () => {
+    // each worker thread counts the transitions of its chunks and the main thread merges them
+    const counts = (t: LifecycleTracker) => ({ steps: t.steps, runs: t.runs, reached: t.edgesReached, states: t.stateHits.map((h) => [...h]), edges: t.edgeHits.map((h) => [...h]), disagreements: t.disagreements });
+    for (const p of [v30, PROFILES['v6.18']]) {
+      const bounds: Partial<Bounds> = { ...TINY, ops: ['spawn', 'exit', 'reap', 'open', 'close', 'unshare', 'bind', 'umount'] };
+      const one = new LifecycleTracker(p);
+      await explore(p, { depth: 3, bounds, lifecycle: one });
+      for (const localLevel of [0, 8]) {
+        const two = new LifecycleTracker(p);
+        await explore(p, { depth: 3, bounds, workers: 2, localLevel, lifecycle: two });
+        expect(counts(two), `${p.name} localLevel ${localLevel}`).toEqual(counts(one));
+      }
+      expect(one.edgesReached).toBeGreaterThan(5);
+      expect(one.disagreements).toEqual([]);
+    }
+  }, 60_000);
+
   it('a kept worker thread carries nothing from one search into the next (profile, bounds, mutant)', async () => {
     const setns = { ops: ['open', 'pidfd', 'setns', 'close', 'spawn'], maxTasks: 2, maxFds: 2, entries: ['net', 'user'] } as Partial<Bounds>;
     const runs: [typeof v30, Partial<Bounds>, string | null][] = [

@@ -27,6 +27,15 @@ export interface MachineCoverage {
   transitions: { reached: number; total: number; percent: number; missed: string[] };
 }
 
+/** A tracker's counts as plain data (what a worker thread sends: LifecycleTracker.take, mergeData). */
+export interface TrackerData {
+  runs: number;
+  steps: number;
+  stateHits: number[][];
+  edgeHits: number[][];
+  disagreements: Disagreement[];
+}
+
 export interface CoverageSummary {
   profile: string;
   runs: number;
@@ -70,6 +79,8 @@ export class LifecycleTracker {
   private fromState: KState | null = null;
   private fromProj: Projection = [];
   private ops: Op[] = [];
+  /** Whether the search's first state was visited (transition() visits it before the first edge). */
+  private started = false;
   /** transition(): the ops that reached its pre-state (a disagreement's trace is these, then `ops`). */
   private before: readonly Op[] = NO_OPS;
   private readonly buf: Move[] = [];
@@ -140,7 +151,10 @@ export class LifecycleTracker {
       this.fromProj = project(before, this.charts);
     }
     this.prev = this.fromProj;
-    if (this.steps === 0) this.visit(this.prev);
+    if (!this.started) {
+      this.started = true;
+      this.visit(this.prev);
+    }
     this.ops = [];
     this.before = path;
     return this.step({ sim: after }, op, result);
@@ -208,15 +222,52 @@ export class LifecycleTracker {
     return { profile: this.profile.name, runs: this.runs, steps: this.steps, percent: pct(reached, total), machines, disagreements: this.disagreements };
   }
 
+  /** A search begins at `s`: its projection is visited now, once (transition() would visit its first pre-state). */
+  searchFrom(s: KState): void {
+    if (this.started) return;
+    this.started = true;
+    this.visit(project(s, this.charts));
+  }
+
+  /**
+   * A tracker that takes up a search another one began (a worker thread's share of explore's
+   * levels): the search's first state was visited there, so transition() does not visit the
+   * first state it is given.
+   */
+  continued(): this {
+    this.started = true;
+    return this;
+  }
+
+  /** The counts so far as data, and this tracker's counts back to zero (a worker sends them after each chunk). */
+  take(): TrackerData {
+    const d: TrackerData = { runs: this.runs, steps: this.steps, stateHits: this.stateHits.map((h) => [...h]),
+      edgeHits: this.edgeHits.map((h) => [...h]), disagreements: this.disagreements.splice(0) };
+    this.runs = 0;
+    this.steps = 0;
+    this.edgesReached = 0;
+    for (const h of this.stateHits) h.fill(0);
+    for (const h of this.edgeHits) h.fill(0);
+    return d;
+  }
+
   /** Adds another tracker's counts (same profile). */
   merge(o: LifecycleTracker): void {
+    this.mergeData(o);
+  }
+
+  /** Adds counts taken from a tracker of the same profile (take(), or a tracker itself). */
+  mergeData(o: { runs: number; steps: number; stateHits: ArrayLike<number>[]; edgeHits: ArrayLike<number>[]; disagreements: readonly Disagreement[] }): void {
     this.runs += o.runs;
     this.steps += o.steps;
-    o.stateHits.forEach((h, l) => h.forEach((v, i) => { this.stateHits[l]![i]! += v; }));
-    o.edgeHits.forEach((h, l) => h.forEach((v, i) => {
-      if (v > 0 && this.edgeHits[l]![i] === 0) this.edgesReached++;
-      this.edgeHits[l]![i]! += v;
-    }));
+    o.stateHits.forEach((h, l) => { for (let i = 0; i < h.length; i++) this.stateHits[l]![i]! += h[i]!; });
+    o.edgeHits.forEach((h, l) => {
+      for (let i = 0; i < h.length; i++) {
+        const v = h[i]!;
+        if (v > 0 && this.edgeHits[l]![i] === 0) this.edgesReached++;
+        this.edgeHits[l]![i]! += v;
+      }
+    });
     for (const d of o.disagreements) {
       const key = `${d.lifecycle}|${d.from}|${d.event}|${d.to}`;
       if (!this.seen.has(key) && this.disagreements.length < this.maxDisagreements) { this.seen.add(key); this.disagreements.push(d); }
