@@ -22,7 +22,8 @@ import { activate } from '../model/mutants/index.ts';
 import { collisionProbability, FingerprintSet } from '../explore/fingerprint.ts';
 import { KeyEncoder } from '../explore/key.ts';
 import { Checker } from '../properties/harness.ts';
-import { COVER_BOUNDS, splice } from '../explore/cover.ts';
+import { COVER_BOUNDS, coverSearch, splice } from '../explore/cover.ts';
+import type { KState } from '../model/kernel/state.ts';
 import { expand, Rebuilder, SearchCtx } from '../explore/bfs.ts';
 import type { Node } from '../explore/bfs.ts';
 import { coveringTraces } from '../model/lifecycle/corpus.ts';
@@ -367,6 +368,33 @@ describe('priming before a search', () => {
     const traces = coveringTraces().filter((t) => t.trace.profile === 'v6.18').map((t) => t.trace.steps.map(opOf));
     expect(ctx.prime(traces)).toBeGreaterThan(100);
     expect(levels()).toEqual(before);
+  });
+});
+
+/** A tracker that projects both states of every transition: no projection kept by a state's identity. */
+class FreshTracker extends LifecycleTracker {
+  override transition(before: KState, after: KState, ...rest: Parameters<LifecycleTracker['transition']> extends [KState, KState, ...infer R] ? R : never): ReturnType<LifecycleTracker['transition']> {
+    (this as unknown as { fromState: KState | null }).fromState = null;
+    return super.transition(before, after, ...rest);
+  }
+}
+
+describe("explore's cover phase: what it feeds the lifecycle tracker", () => {
+  it('the same counts as a tracker that projects both states of every transition (no engine steps a state it gave the tracker)', () => {
+    // LifecycleTracker.transition keeps the projection of its last pre-state by object identity;
+    // a search that steps such a state in place would be counted from a stale projection
+    const counts = (t: LifecycleTracker) => ({ steps: t.steps, states: t.stateHits.map((h) => [...h]), edges: t.edgeHits.map((h) => [...h]), disagreements: t.disagreements.map((d) => d.detail) });
+    for (const p of [PROFILES['v6.18'], v30]) {
+      const opts = { depth: 5, beam: 15, members: 2, seed: 1, splice: 15_000, bounds: COVER_BOUNDS, ignore: new Set<string>() };
+      const kept = new LifecycleTracker(p);
+      const fresh = new FreshTracker(p);
+      const a = coverSearch(p, { ...opts, tracker: kept });
+      const b = coverSearch(p, { ...opts, tracker: fresh });
+      expect(a.splice.transitions, p.name).toBeGreaterThan(1000);
+      expect(counts(kept), p.name).toEqual(counts(fresh));
+      expect(kept.disagreements, p.name).toEqual([]);
+      expect(b.transitions).toBe(a.transitions);
+    }
   });
 });
 
