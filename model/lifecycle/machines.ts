@@ -57,8 +57,9 @@ function lifecycleDefs(): readonly LifecycleDef[] {
    * setns can free it, and where a namespace can be pinned by one that setns or unshare frees:
    * an fd or a bind mount of /proc/<pid>/ns/mnt (v3.8), which copy_mnt_ns does not copy
    * (copy_tree without CL_COPY_MNT_NS_FILE), and user namespaces owning the others (v3.8). On
-   * v3.0 a mount namespace dies only with its last task (exit, or unshare, whose new namespace
-   * copies every mount), and setns there changes no mount namespace.
+   * v3.0 a mount namespace of the model dies only with its last task (exit, or unshare, whose new
+   * namespace copies every mount; an open /proc/<pid>/mounts would hold one, and the model has
+   * no such file), and setns there changes no mount namespace.
    */
   const MNTNS_FILE: readonly ProfileName[] = ['v3.8', 'v6.18'];
 
