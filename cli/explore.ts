@@ -350,7 +350,7 @@ export function registerExplore(program: Command, run: (code: () => number | Pro
     .option('--depth <D>', 'most ops per trace (default: 4 on seed/v3.0, 3 on v3.8/v6.18)')
     .option('--max-states <N>', 'stop (exit 3) after N distinct states')
     .option('--max-memory <MB>', 'stop (exit 3) when the process uses more than MB megabytes')
-    .option('--workers <N>', 'workers: the main thread and N-1 threads (level-synchronous; same states and traces as 1; default 1)')
+    .option('--workers <N>', 'workers for the exhaustive phase: the main thread and N-1 threads (level-synchronous; the same states, traces and lifecycle coverage as 1; the cover phase runs in the main thread; default 1)')
     .option('--exact', 'keep full state keys instead of 64-bit fingerprints')
     .option('--no-symmetry', 'no symmetry reduction over task, fd, nsid and mount names')
     .option('--max-tasks <N>', 'bound: tasks a trace may spawn')
