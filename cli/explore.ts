@@ -11,7 +11,7 @@ import { explore, exploreBounds, exploreDepth } from '../explore/index.ts';
 import type { ExploreOptions, ExploreResult, Progress } from '../explore/index.ts';
 import { keyWarnings } from '../explore/key.ts';
 import { COVER_BOUNDS, COVER_DEFAULTS, coverSearch } from '../explore/cover.ts';
-import type { CoverResult } from '../explore/cover.ts';
+import type { CoverResult, SpliceProgress } from '../explore/cover.ts';
 import { LifecycleTracker, coverageJson, coverageLines, coverageMarkdown } from '../model/lifecycle/index.ts';
 import { coveringLengths } from '../model/lifecycle/corpus.ts';
 import { EXIT, UsageError, checkOutputs, intOpt, notEmpty, printJson, profileOpt, readInput, say, traceLine, writeTrace } from './common.ts';
@@ -235,7 +235,11 @@ export async function runExplore(o: ExploreCliOptions): Promise<number> {
       pp?.end();
       cover = coverSearch(profile, {
         ...coverOpts, ignore: new Set(r.violations.map((v) => v.key)), tracker,
-        ...(pp ? { onMember: (k: number, pct: number) => process.stderr.write(`explore: cover phase, beam ${k + 1} of ${coverOpts.members} done, lifecycle coverage ${pct}%\n`) } : {}),
+        ...(pp ? {
+          onMember: (k: number, pct: number) => process.stderr.write(`explore: cover phase, beam ${k + 1} of ${coverOpts.members} done, lifecycle coverage ${pct}%\n`),
+          onSplice: (p: SpliceProgress) => process.stderr.write(`explore: cover phase, splice ${p.done ? 'done' : 'running'}: ${fmtInt(p.pairs)} pairs, `
+            + `${fmtInt(p.transitions)} of ${fmtInt(p.budget)} transitions, lifecycle coverage ${p.percent}%\n`),
+        } : {}),
       });
     }
   } finally {

@@ -42,6 +42,18 @@ export interface CoverOptions {
   tracker: LifecycleTracker;
   /** Called after each beam with its index and the coverage so far (percent). */
   onMember?: (k: number, percent: number) => void;
+  /** Called during the splice step, at most every `progressMs` (2000) and once at its end: pairs run, transitions of the budget, coverage so far. */
+  onSplice?: (p: SpliceProgress) => void;
+  progressMs?: number;
+}
+
+export interface SpliceProgress {
+  pairs: number;
+  transitions: number;
+  budget: number;
+  /** Lifecycle transitions taken so far, in percent (as the summary rounds it). */
+  percent: number;
+  done: boolean;
 }
 
 export interface CoverMember {
@@ -258,7 +270,7 @@ export function coverSearch(profile: Profile, opts: CoverOptions): CoverResult {
  * then took 3 fewer v6.18 transitions). Stops when every transition is taken or after
  * opts.splice transitions.
  */
-export function splice(profile: Profile, opts: Pick<CoverOptions, 'bounds' | 'ignore' | 'tracker' | 'splice'>, witnesses: Op[][], found: Map<string, FoundViolation>): { witnesses: number; pairs: number; transitions: number } {
+export function splice(profile: Profile, opts: Pick<CoverOptions, 'bounds' | 'ignore' | 'tracker' | 'splice' | 'onSplice' | 'progressMs'>, witnesses: Op[][], found: Map<string, FoundViolation>): { witnesses: number; pairs: number; transitions: number } {
   const tracker = opts.tracker;
   const goal = moverFamilies(profile, tracker);
   const fams = new Alphabet(profile, opts.bounds).families.map((f) => f.name as string).filter((f) => goal.has(f));
@@ -283,6 +295,13 @@ export function splice(profile: Profile, opts: Pick<CoverOptions, 'bounds' | 'ig
     return names;
   };
   const more = (): boolean => !tracker.full() && n < opts.splice;
+  let lastReport = performance.now();
+  const report = (done: boolean): void => {
+    const now = performance.now();
+    if (!opts.onSplice || (!done && now - lastReport < (opts.progressMs ?? 2000))) return;
+    lastReport = now;
+    opts.onSplice({ pairs, transitions: n, budget: opts.splice, percent: Math.floor((1000 * tracker.edgesReached) / Math.max(1, tracker.edgesTotal)) / 10, done });
+  };
   // the first trace of a pair is run once (bases[a], null if it breaks a property), each second
   // one from a copy of where it ends; the replayed ops are checked but not counted for coverage
   // (conservative: a transition only a replay takes goes unreported)
@@ -307,6 +326,7 @@ export function splice(profile: Profile, opts: Pick<CoverOptions, 'bounds' | 'ig
       if (start === null) continue;
       const { c: base, names: baseNames } = start;
       pairs++;
+      if ((pairs & 63) === 0) report(false);
       // every state along the second trace is extended, not only where it ends: a transition
       // may need a state that the second trace's later ops leave (its task exits, its fd closes)
       let c = base.clone();
@@ -340,5 +360,6 @@ export function splice(profile: Profile, opts: Pick<CoverOptions, 'bounds' | 'ig
       }
     }
   }
+  report(true);
   return { witnesses: wit.length, pairs, transitions: n };
 }

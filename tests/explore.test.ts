@@ -446,6 +446,24 @@ describe("explore's cover phase: the splice step", () => {
     expect(taken(run([deadThenFresh]).t).has(target)).toBe(false);
   });
 
+  it('reports its progress: pairs and transitions never decrease, and the last report (done) is its result', () => {
+    const t = new LifecycleTracker(p);
+    const seen: { pairs: number; transitions: number; done: boolean; budget: number }[] = [];
+    // ten witnesses, 90 pairs: a report after the 64th, and the last one
+    const kinds = ['net', 'uts', 'ipc', 'mnt', 'pid', 'user', 'cgroup', 'time'] as const;
+    const wit = [bindMount, deadPidNs, ...kinds.map((k): Op[] => [{ op: 'spawn', task: 't1', parent: 'init', newns: [k] }])];
+    const r = splice(p, { bounds: COVER_BOUNDS, ignore: new Set(), tracker: t, splice: 1_000_000, progressMs: 0, onSplice: (x) => seen.push(x) }, wit, new Map());
+    expect(r.pairs).toBe(90);
+    expect(seen.length).toBe(2);
+    expect(seen.at(-1)).toMatchObject({ pairs: r.pairs, transitions: r.transitions, done: true, budget: 1_000_000 });
+    expect(seen[0]).toMatchObject({ pairs: 64, done: false });
+    expect(seen.slice(0, -1).every((x) => !x.done)).toBe(true);
+    for (let i = 1; i < seen.length; i++) {
+      expect(seen[i]!.pairs).toBeGreaterThanOrEqual(seen[i - 1]!.pairs);
+      expect(seen[i]!.transitions).toBeGreaterThanOrEqual(seen[i - 1]!.transitions);
+    }
+  });
+
   it('stops at its transition budget', () => {
     // the longest witness (4 ops) runs first as the base, then one pair passes the budget of 5
     const { r } = run([bindMount, deadPidNs, bindMount.concat(deadPidNs)], 5);
