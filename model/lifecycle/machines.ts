@@ -49,7 +49,8 @@ function lifecycleDefs(): readonly LifecycleDef[] {
    * first) with a flag that fails later, or a pid namespace for children apart from the task's
    * own (unshare(CLONE_NEWPID), setns to a pid ns): alloc_pid ENOMEM once its init is gone,
    * copy_pid_ns EINVAL. All v3.8. On the seed and v3.0 every check of clone and unshare comes
-   * before the first namespace is made, and a task whose pid namespace lost its init is killed.
+   * before the first namespace is made, and a task whose pid namespace lost its init is killed
+   * (later failures there are resource exhaustion, pid_max or memory, which the model has not).
    */
   const LATE_FAIL: readonly ProfileName[] = ['v3.8', 'v6.18'];
   /**
