@@ -5,7 +5,10 @@
 // it waits for them), so one `exit` releases other tasks, and what their struct pid and proc
 // dentries held moves with that exit. A depth-5 exhaustive search of the seed and of v3.0
 // (explore/lifecycle-deep.json) found the statecharts missing those moves.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { explore, exploreBounds } from '../explore/index.ts';
+import type { Bounds } from '../properties/alphabet.ts';
 import { PROFILES } from '../model/profiles.ts';
 import type { ProfileName } from '../model/profiles.ts';
 import type { Op } from '../model/types.ts';
@@ -59,4 +62,16 @@ describe('v3.0: a bind mount of a proc ns file whose task is gone', () => {
       { op: 'exit', task: 't1' }, { op: 'reap', task: 't1' }, { op: 'umount', task: 'init', target: '@m1' }]);
     expect(moves).toEqual(['namespace:held --umount--> freed', 'mount:mounted --umount--> unmounted', 'procInode:inUse --umount--> evicted']);
   });
+});
+
+describe('the seed\'s statecharts against an exhaustive search (explore/lifecycle-deep.json at depth 4)', () => {
+  it('allow every move of every transition of its 90,553 states', async () => {
+    const cfg = JSON.parse(readFileSync(new URL('../explore/lifecycle-deep.json', import.meta.url), 'utf8')) as { bounds: Partial<Bounds> };
+    const p = PROFILES.seed;
+    const t = new LifecycleTracker(p);
+    const r = await explore(p, { depth: 4, bounds: exploreBounds(p, cfg.bounds), lifecycle: t });
+    expect(r.distinctStates).toBe(90_553);
+    expect(r.violations).toEqual([]);
+    expect(t.disagreements.map((d) => d.detail)).toEqual([]);
+  }, 60_000);
 });
