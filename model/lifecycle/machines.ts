@@ -74,7 +74,7 @@ function lifecycleDefs(): readonly LifecycleDef[] {
       unborn: { description: 'not allocated yet' },
       inUse: { description: 'a task (running or zombie) is in it: an nsproxy member, its credentials or mm, or its struct pid' },
       held: { description: 'no task is in it; an open fd (O_PATH and dup\'ed ones too), a bind mount, a pidfd or /proc file, or a live namespace it owns or parents keeps it (the seed: "holding the file descriptor open or bind mounting the file")' },
-      cached: { description: 'only an unused cached proc dentry keeps it (v3.0 dcache; freed by shrink or when the task is reaped)' },
+      cached: { description: 'only an unused cached proc dentry keeps it (v3.0 dcache; freed by shrink or when the task is released: reaped by its parent, or by its pid namespace\'s init as that exits)' },
       freed: { description: 'freed (ns_ops->put dropped the last reference)' },
     },
     rows: [
