@@ -102,6 +102,22 @@ describe('procns explore (CLI)', () => {
     }
   });
 
+  it('gives the same document with --workers 2 as with 1, timings aside (states, traces, lifecycle coverage, the cover phase)', async () => {
+    const o = { profile: 'v3.0', depth: '3', coverBeam: '20', coverMembers: '2', coverDepth: '5', coverSplice: '20000' };
+    const strip = (d: Record<string, unknown>): Record<string, unknown> => {
+      const { ms: _ms, statesPerSecond: _s, transitionsPerSecond: _t, workers: _w, ...rest } = d;
+      const cover = { ...(rest.cover as Record<string, unknown>) };
+      delete cover.ms;
+      return { ...rest, cover, violations: (rest.violations as Record<string, unknown>[]).map(({ traceFile: _f, ...v }) => v) };
+    };
+    const one = await run(o);
+    const two = await run({ ...o, workers: '2' });
+    expect(two.code).toBe(one.code);
+    expect(two.doc.workers).toBe(2);
+    expect(strip(two.doc)).toEqual(strip(one.doc));
+    expect((one.doc.violations as unknown[]).length).toBeGreaterThan(0);
+  }, 60_000);
+
   it('exits 3 with partial statistics when --max-states stops it', async () => {
     const { code, doc } = await run({ profile: 'v6.18', maxStates: '20' });
     expect(code).toBe(3);
