@@ -13,6 +13,7 @@
 import type { Op } from '../model/types.ts';
 import type { Profile } from '../model/profiles.ts';
 import type { LifecycleTracker } from '../model/lifecycle/index.ts';
+import { pct } from '../model/lifecycle/coverage.ts';
 import { lifecycles } from '../model/lifecycle/index.ts';
 import { applies, signatureCodes, signatureToken } from '../model/lifecycle/projection.ts';
 import { rng } from '../model/lifecycle/traces.ts';
@@ -300,7 +301,7 @@ export function splice(profile: Profile, opts: Pick<CoverOptions, 'bounds' | 'ig
     const now = performance.now();
     if (!opts.onSplice || (!done && now - lastReport < (opts.progressMs ?? 2000))) return;
     lastReport = now;
-    opts.onSplice({ pairs, transitions: n, budget: opts.splice, percent: Math.floor((1000 * tracker.edgesReached) / Math.max(1, tracker.edgesTotal)) / 10, done });
+    opts.onSplice({ pairs, transitions: n, budget: opts.splice, percent: pct(tracker.edgesReached, tracker.edgesTotal), done });
   };
   // the first trace of a pair is run once (bases[a], null if it breaks a property), each second
   // one from a copy of where it ends; the replayed ops are checked but not counted for coverage

@@ -28,7 +28,13 @@ export function coveringTraces(): { file: string; trace: Trace }[] {
 /** Replays every covering trace's ops on `profile` into `tracker`; returns how many traces ran. */
 export function replayCorpus(profile: Profile, tracker: LifecycleTracker): number {
   const traces = coveringTraces();
-  for (const { trace } of traces) {
+  replayTraces(profile, tracker, traces.map((t) => t.trace));
+  return traces.length;
+}
+
+/** Replays the traces' ops on `profile` into `tracker`, each as a run (no invariants: coverage only). */
+export function replayTraces(profile: Profile, tracker: LifecycleTracker, traces: Iterable<Trace>): void {
+  for (const trace of traces) {
     const c = new Checker(profile, { invariants: false });
     tracker.start(c);
     for (const step of trace.steps) {
@@ -36,7 +42,6 @@ export function replayCorpus(profile: Profile, tracker: LifecycleTracker): numbe
       tracker.step(c, op, c.apply(op));
     }
   }
-  return traces.length;
 }
 
 /**

@@ -48,7 +48,8 @@ export interface CoverageSummary {
 
 const NO_MOVES: Move[] = [];
 const NO_OPS: readonly Op[] = [];
-const pct = (a: number, b: number): number => (b === 0 ? 100 : Math.floor((1000 * a) / b) / 10);
+/** a of b in percent, rounded down to a tenth (every coverage figure). */
+export const pct = (a: number, b: number): number => (b === 0 ? 100 : Math.floor((1000 * a) / b) / 10);
 
 /** "from --event--> to" */
 export function edgeLabel(e: { from: string; event: string; to: string }): string {

@@ -6,8 +6,7 @@ import { join } from 'node:path';
 import { PROFILES } from '../profiles.ts';
 import type { Profile, ProfileName } from '../profiles.ts';
 import type { Trace } from '../types.ts';
-import { Checker } from '../../properties/harness.ts';
-import { opOf } from '../../properties/replay.ts';
+import { replayTraces } from './corpus.ts';
 import { edgeLabel, LifecycleTracker } from './coverage.ts';
 import { applies } from './projection.ts';
 import { coveringFileName, coveringTargets, coveringTrace, realise } from './traces.ts';
@@ -19,14 +18,7 @@ export const PREFERENCE: readonly ProfileName[] = ['v6.18', 'v3.0', 'v3.8', 'see
 /** The transitions of `profile` that no trace of `files` takes when replayed on it (as `check` replays them all). */
 function untakenOn(profile: Profile, files: ReadonlyMap<string, string>): Set<string> {
   const t = new LifecycleTracker(profile);
-  for (const text of files.values()) {
-    const c = new Checker(profile, { invariants: false });
-    t.start(c);
-    for (const step of (JSON.parse(text) as Trace).steps) {
-      const op = opOf(step);
-      t.step(c, op, c.apply(op));
-    }
-  }
+  replayTraces(profile, t, [...files.values()].map((text) => JSON.parse(text) as Trace));
   const out = new Set<string>();
   t.lifecycles.forEach((l, li) => l.edges.forEach((e, k) => {
     if (e.profiles.includes(profile.name) && applies(l, profile) && t.edgeHits[li]![k] === 0) out.add(`${l.id}:${edgeLabel(e)}`);
