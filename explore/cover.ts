@@ -251,7 +251,7 @@ export function coverSearch(profile: Profile, opts: CoverOptions): CoverResult {
     opts.onMember?.(k, tracker.summary().percent);
   }
   const before = tracker.edgesReached;
-  const sp = !tracker.full() && opts.splice > 0 ? splice(profile, opts, [...new Set(witness.values())], found)
+  const sp = !tracker.full() && opts.splice > 0 ? splice(profile, opts, witnesses(witness, tracker), found)
     : { witnesses: 0, pairs: 0, transitions: 0 };
   transitions += sp.transitions;
   return { transitions, kept, members, violations: [...found.values()], ms: performance.now() - t0, full: tracker.full(),
@@ -259,11 +259,31 @@ export function coverSearch(profile: Profile, opts: CoverOptions): CoverResult {
 }
 
 /**
+ * The splice step's material: the first kept trace that showed each signature token, then the
+ * first trace that took each statechart transition (of the exhaustive phase, the beams, or
+ * whatever fed the tracker before), each trace once. The second kind carries what the
+ * signature may not tell apart: on v6.18 and v3.8 the exhaustive phase's first trace to a
+ * spawn that fails after copying namespaces (a pid namespace whose init died, as init's
+ * pid_for_children), run before a bind mount, is what lets the splice copy a mount into a
+ * namespace that is then dropped (mount `unborn --spawn--> unmounted`, which no token witness led to).
+ */
+export function witnesses(byToken: ReadonlyMap<string, Op[]>, tracker: LifecycleTracker): Op[][] {
+  const out: Op[][] = [];
+  const seen = new Set<string>();
+  for (const ops of [...byToken.values(), ...tracker.firsts.map((f) => f.ops)]) {
+    const k = JSON.stringify(ops);
+    if (!seen.has(k)) { seen.add(k); out.push(ops); }
+  }
+  return out;
+}
+
+/**
  * The splice step (splicing, as AFL does with inputs, here with traces): a transition the beams
  * left may need two things at once that each was set up alone (a bind mount, and a pid namespace
  * whose init died; a busy mount in a child's mount namespace, and that namespace held only by a
  * bind of its file), which single-token novelty cannot tell from either alone. Each ordered pair
- * of witness traces (the first kept trace that showed a signature token; ranked longest first,
+ * of witness traces (witnesses(): the first kept trace that showed a signature token, and the
+ * first trace that took each statechart transition; ranked longest first,
  * pairs in diagonal order of their ranks) is run one after the other (a name the second reuses
  * refers to what the first made: its spawn fails, its later ops act on the first's task), and
  * each state along the second trace, if new, is extended by every op of the families that are

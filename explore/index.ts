@@ -7,7 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Op } from '../model/types.ts';
 import type { Profile } from '../model/profiles.ts';
-import type { LifecycleTracker } from '../model/lifecycle/index.ts';
+import { LifecycleTracker } from '../model/lifecycle/coverage.ts';
 import type { Bounds } from '../properties/alphabet.ts';
 import { activeMutants } from '../model/kernel/mutant-hooks.ts';
 import { expand, expandChunk, Rebuilder, SearchCtx } from './bfs.ts';
@@ -334,6 +334,10 @@ async function exploreParallel(profile: Profile, opts: ExploreOptions, nWorkers:
       frontier = next;
     }
     let stop = fixpoint || !!run.stoppedBy;
+    // from here this thread's chunks count into a tracker of their own, taken per chunk and
+    // merged in chunk order with the workers' (the same order of first-taken transitions as one thread)
+    const mine = opts.lifecycle ? new LifecycleTracker(profile).continued() : null;
+    ctx.tracker = mine;
     for (; depth < run.depthBound && !stop; depth++) {
       const size = Math.max(1, Math.min(32, Math.ceil(frontier.length / (nWorkers * 8))));
       const chunks: Op[][][] = [];
@@ -359,7 +363,11 @@ async function exploreParallel(profile: Profile, opts: ExploreOptions, nWorkers:
         }
         run.progress(depth, done, levelSize, found);
         return !stop;
-      }, last, (chunk) => expandChunk(ctx, rebuild, chunk, FingerprintSet.view(fps.table), last));
+      }, last, (chunk) => {
+        const r = expandChunk(ctx, rebuild, chunk, FingerprintSet.view(fps.table), last);
+        if (mine) r.lifecycle = mine.take();
+        return r;
+      });
       if (found === 0) { fixpoint = !stop; break; }
       frontier = next;
     }

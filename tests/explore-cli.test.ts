@@ -54,7 +54,7 @@ describe('procns explore (CLI)', () => {
     const rep = replayModel(parseTrace(readFileSync(v.traceFile, 'utf8')), 'sim', PROFILES['v3.0']);
     expect(rep.violation?.property).toBe('ptrace-gate');
     expect(rep.mismatches).toEqual([3]); // the spec's expect holds on every step but the broken one
-  }, 20_000);
+  }, 60_000); // 4 s alone, with a default cover phase: the whole suite on two cores can take it past 20 s
 
   it('the cover phase only adds coverage, and finds a violation deeper than the exhaustive depth (its trace replays)', async () => {
     const cover = { coverBeam: '20', coverMembers: '2', coverDepth: '5' };

@@ -22,7 +22,7 @@ import { activate } from '../model/mutants/index.ts';
 import { collisionProbability, FingerprintSet } from '../explore/fingerprint.ts';
 import { KeyEncoder } from '../explore/key.ts';
 import { Checker } from '../properties/harness.ts';
-import { COVER_BOUNDS, coverSearch, splice } from '../explore/cover.ts';
+import { COVER_BOUNDS, coverSearch, splice, witnesses } from '../explore/cover.ts';
 import type { KState } from '../model/kernel/state.ts';
 import { expand, Rebuilder, SearchCtx } from '../explore/bfs.ts';
 import type { Node } from '../explore/bfs.ts';
@@ -102,9 +102,11 @@ describe('explore', () => {
     }
   }, 30_000);
 
-  it('gives the same lifecycle coverage with 2 workers as with 1: every state and edge counted as often, no disagreement', async () => {
+  it('gives the same lifecycle coverage with 2 workers as with 1: every state and edge counted as often, the same first trace per edge, no disagreement', async () => {
     // each worker thread counts the transitions of its chunks and the main thread merges them
-    const counts = (t: LifecycleTracker) => ({ steps: t.steps, runs: t.runs, reached: t.edgesReached, states: t.stateHits.map((h) => [...h]), edges: t.edgeHits.map((h) => [...h]), disagreements: t.disagreements });
+    // in chunk order; the first trace that took each edge (the splice step's material) and the
+    // order they were found in are the one-thread search's too
+    const counts = (t: LifecycleTracker) => ({ steps: t.steps, runs: t.runs, reached: t.edgesReached, states: t.stateHits.map((h) => [...h]), edges: t.edgeHits.map((h) => [...h]), disagreements: t.disagreements, firsts: t.firsts });
     for (const p of [v30, PROFILES['v6.18']]) {
       const bounds: Partial<Bounds> = { ...TINY, ops: ['spawn', 'exit', 'reap', 'open', 'close', 'unshare', 'bind', 'umount'] };
       const one = new LifecycleTracker(p);
@@ -116,6 +118,17 @@ describe('explore', () => {
       }
       expect(one.edgesReached).toBeGreaterThan(5);
       expect(one.disagreements).toEqual([]);
+      // each first trace, run alone from the initial state, takes its edge with its last op and not before
+      expect(one.firsts.length).toBe(one.edgesReached);
+      for (const f of one.firsts) {
+        const t = new LifecycleTracker(p);
+        const c = new Checker(p);
+        t.start(c);
+        f.ops.forEach((op, i) => {
+          t.step(c, op, c.apply(op));
+          expect(t.edgeHits[f.lifecycle]![f.edge]! > 0, `${p.name} ${JSON.stringify(f.ops)} after op ${i}`).toBe(i === f.ops.length - 1);
+        });
+      }
     }
   }, 60_000);
 
@@ -444,6 +457,25 @@ describe("explore's cover phase: the splice step", () => {
       expect(taken(t).has(target)).toBe(false);
     }
     expect(taken(run([deadThenFresh]).t).has(target)).toBe(false);
+  });
+
+  it('also combines the first trace that took each transition: a spawn that failed late, then a bind mount', () => {
+    // a run whose last op is a spawn that fails after copying namespaces (alloc_pid in a pid
+    // namespace whose init died): its trace is the first to take namespace `unborn --spawn--> freed`
+    const seen = new LifecycleTracker(p);
+    const c = new Checker(p);
+    seen.start(c);
+    const failing: Op[] = [...deadPidNs, { op: 'spawn', task: 't2', parent: 'init', newns: ['net'] }];
+    for (const op of failing) seen.step(c, op, c.apply(op));
+    const late = seen.firsts.find((f) => `${seen.lifecycles[f.lifecycle]!.id}:${edgeLabel(seen.lifecycles[f.lifecycle]!.edges[f.edge]!)}` === 'namespace:unborn --spawn--> freed');
+    expect(late?.ops).toEqual(failing);
+    // the signature witnesses come first, each trace once (a first trace equal to one of them is not repeated)
+    const wit = witnesses(new Map([['a', bindMount], ['b', failing]]), seen);
+    expect(wit.slice(0, 2)).toEqual([bindMount, failing]);
+    expect(new Set(wit.map((w) => JSON.stringify(w))).size).toBe(wit.length);
+    expect(wit).toContainEqual(deadPidNs.slice(0, 1));
+    expect(taken(run(witnesses(new Map([['a', bindMount]]), seen)).t).has(target)).toBe(true);
+    expect(taken(run(witnesses(new Map([['a', bindMount]]), new LifecycleTracker(p))).t).has(target)).toBe(false);
   });
 
   it('reports its progress: pairs and transitions never decrease, and the last report (done) is its result', () => {

@@ -34,6 +34,15 @@ export interface TrackerData {
   stateHits: number[][];
   edgeHits: number[][];
   disagreements: Disagreement[];
+  /** The first trace that took each transition these counts took (LifecycleTracker.firsts). */
+  firsts: FirstTaken[];
+}
+
+/** The ops (from the initial state) of the first run or search path that took a statechart transition. */
+export interface FirstTaken {
+  lifecycle: number;
+  edge: number;
+  ops: Op[];
 }
 
 export interface CoverageSummary {
@@ -69,6 +78,13 @@ export class LifecycleTracker {
   steps = 0;
   /** How many distinct transitions have been taken so far (a search's progress measure). */
   edgesReached = 0;
+  /**
+   * For each transition taken, in the order they were first taken: the ops that took it, from
+   * the initial state (a search's path to the pre-state, then the op). explore's splice step
+   * combines them (explore/cover.ts). Merged in order (mergeData), so a search split into chunks
+   * that are merged in BFS order keeps the one-thread search's list.
+   */
+  readonly firsts: FirstTaken[] = [];
   /** The transitions of the statecharts that apply to the profile. */
   readonly edgesTotal: number;
   /** Its own statecharts, built once (stateHits and edgeHits index them). */
@@ -128,7 +144,10 @@ export class LifecycleTracker {
     const bad: Move[] = [];
     for (const m of ms) {
       if (m.edge >= 0) {
-        if (this.edgeHits[m.lifecycle]![m.edge]!++ === 0) this.edgesReached++;
+        if (this.edgeHits[m.lifecycle]![m.edge]!++ === 0) {
+          this.edgesReached++;
+          this.firsts.push({ lifecycle: m.lifecycle, edge: m.edge, ops: [...this.before, ...this.ops] });
+        }
         this.stateHits[m.lifecycle]![m.from]!++; // `unborn` is reached by leaving it
       } else bad.push(m);
       if (m.to < NONE) this.stateHits[m.lifecycle]![m.to]!++;
@@ -243,7 +262,7 @@ export class LifecycleTracker {
   /** The counts so far as data, and this tracker's counts back to zero (a worker sends them after each chunk). */
   take(): TrackerData {
     const d: TrackerData = { runs: this.runs, steps: this.steps, stateHits: this.stateHits.map((h) => [...h]),
-      edgeHits: this.edgeHits.map((h) => [...h]), disagreements: this.disagreements.splice(0) };
+      edgeHits: this.edgeHits.map((h) => [...h]), disagreements: this.disagreements.splice(0), firsts: this.firsts.splice(0) };
     this.runs = 0;
     this.steps = 0;
     this.edgesReached = 0;
@@ -258,7 +277,9 @@ export class LifecycleTracker {
   }
 
   /** Adds counts taken from a tracker of the same profile (take(), or a tracker itself). */
-  mergeData(o: { runs: number; steps: number; stateHits: ArrayLike<number>[]; edgeHits: ArrayLike<number>[]; disagreements: readonly Disagreement[] }): void {
+  mergeData(o: { runs: number; steps: number; stateHits: ArrayLike<number>[]; edgeHits: ArrayLike<number>[]; disagreements: readonly Disagreement[]; firsts: readonly FirstTaken[] }): void {
+    // a transition these counts took first is one this tracker had not taken (before the counts are added)
+    for (const f of o.firsts) if (this.edgeHits[f.lifecycle]![f.edge] === 0) this.firsts.push(f);
     this.runs += o.runs;
     this.steps += o.steps;
     o.stateHits.forEach((h, l) => { for (let i = 0; i < h.length; i++) this.stateHits[l]![i]! += h[i]!; });
