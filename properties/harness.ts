@@ -12,7 +12,7 @@ import { SIM, SPEC } from '../model/step.ts';
 import { mapWith } from '../model/records.ts';
 import { mayInspect } from '../model/spec/access.ts';
 import { file_ns } from '../model/kernel/nsfs.ts';
-import { checkState, currentNs, INVARIANT_DOCS, pinnedNs, setnsAllowed } from './invariants.ts';
+import { checkState, currentNs, INVARIANT_DOCS, pinnedNs, setnsAllowed, setnsAnswers } from './invariants.ts';
 import { parsePath, P_FD, P_NSENTRY } from '../model/kernel/namei.ts';
 
 export interface Violation {
@@ -194,7 +194,7 @@ export class Checker {
     if (op.op !== 'open' && op.op !== 'stat' && op.op !== 'readlink' && op.op !== 'nsid' && op.op !== 'bind' && op.op !== 'setns') return NO_FACTS;
     const caller = this.spec.byName.get(op.task);
     if (caller === undefined || this.spec.tasks[caller]!.state !== RUNNING) return NO_FACTS;
-    const f: PreFacts = { denied: false, gate: '', expectNs: -2, setnsOk: null };
+    const f: PreFacts = { denied: false, gate: '', expectNs: -2, setnsErrno: null };
     const path = op.op === 'bind' ? op.source : op.op === 'setns' ? undefined : op.path;
     if (path !== undefined) {
       const p = parsePath(path);
@@ -218,7 +218,7 @@ export class Checker {
     }
     if (op.op === 'setns') {
       const simTask = this.sim.taskByName.get(op.task);
-      if (simTask !== undefined) f.setnsOk = setnsAllowed(this.sim, simTask, op.fd);
+      if (simTask !== undefined) f.setnsErrno = setnsAllowed(this.sim, simTask, op.fd);
     }
     return f;
   }
@@ -269,7 +269,7 @@ export class Checker {
     if (pre.expectNs !== -2 && got >= 0 && got !== pre.expectNs) {
       return this.breach('identity', `${op.op} ${'path' in op ? op.path : ''} gave ns ${got}, but the task's current one is ${pre.expectNs < 0 ? 'none' : pre.expectNs}`, step);
     }
-    if (pre.setnsOk && !pre.setnsOk(sim.errno)) return this.breach('ns-fd-only', `setns on a non-namespace fd gave ${sim.errno ?? 'success'}`, step);
+    if (pre.setnsErrno !== null && !setnsAnswers(this.profile, pre.setnsErrno, sim.errno)) return this.breach('ns-fd-only', `setns on a non-namespace fd gave ${sim.errno ?? 'success'}`, step);
     return null;
   }
 
@@ -305,13 +305,13 @@ export class Checker {
 }
 
 /** The facts of an op that has none to check (shared: never written). */
-const NO_FACTS: PreFacts = Object.freeze({ denied: false, gate: '', expectNs: -2, setnsOk: null });
+const NO_FACTS: PreFacts = Object.freeze({ denied: false, gate: '', expectNs: -2, setnsErrno: null });
 
 interface PreFacts {
   denied: boolean; // the caller fails ptrace_may_access on the path's task
   gate: string; // the errno the ptrace check gives there ('' when something else may answer first)
   expectNs: number; // identity: the namespace the path names now (sim id), -1 none, -2 not applicable
-  setnsOk: ((errno: string | undefined) => boolean) | null;
+  setnsErrno: 'EBADF' | 'EINVAL' | null;
 }
 
 /**

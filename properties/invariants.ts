@@ -2,6 +2,7 @@
 // over one step (step invariants: pre-state facts, op, outcome, post-state). Each returns ''
 // when it holds and a one-line description of the breach otherwise.
 import type { KState } from '../model/kernel/state.ts';
+import type { Profile } from '../model/profiles.ts';
 import { F_NS, F_PIDFD, KTHREAD_NSPROXY, KTHREAD_PID, KTHREAD_USERNS, SLOT, TASK_REAPED, TASK_RUNNING } from '../model/kernel/state.ts';
 
 export const INVARIANT_DOCS: Record<string, string> = {
@@ -187,15 +188,25 @@ export function currentNs(s: KState, task: number, entry: string): number {
   return slot < 0 ? -1 : p[slot]!;
 }
 
-/** ns-fd-only: what setns may answer for the fd's kind in the pre-state. */
-export function setnsAllowed(s: KState, task: number, fd: string): ((errno: string | undefined) => boolean) | null {
+/**
+ * ns-fd-only: the errno setns must answer for the fd's kind in the pre-state (EBADF for no fd or
+ * an O_PATH one, EINVAL for a file that names no namespace), or null when the fd names one.
+ * Data, not a closure: it is computed for every setns the exhaustive search makes.
+ */
+export function setnsAllowed(s: KState, task: number, fd: string): 'EBADF' | 'EINVAL' | null {
   const t = s.tasks[task];
   if (!t || t.state !== TASK_RUNNING) return null;
   const fid = t.fds.get(fd);
-  const capFirst = s.profile.setnsCapFirst;
-  const extra = (e: string | undefined) => (capFirst && e === 'EPERM') || (!s.profile.setns && e === 'ENOSYS');
-  if (fid === undefined || s.files[fid]!.opath) return (e) => e === 'EBADF' || extra(e);
+  if (fid === undefined || s.files[fid]!.opath) return 'EBADF';
   const k = s.files[fid]!.kind;
   if (k === F_NS || (k === F_PIDFD && s.profile.pidfd)) return null;
-  return (e) => e === 'EINVAL' || extra(e);
+  return 'EINVAL';
+}
+
+/**
+ * Whether setns answered as ns-fd-only asks (setnsAllowed's errno), or with what comes before
+ * that check: EPERM where the capability check is first (setnsCapFirst), ENOSYS before setns existed.
+ */
+export function setnsAnswers(profile: Profile, want: 'EBADF' | 'EINVAL', errno: string | undefined): boolean {
+  return errno === want || (profile.setnsCapFirst && errno === 'EPERM') || (!profile.setns && errno === 'ENOSYS');
 }
