@@ -467,7 +467,12 @@ export class KeyEncoder {
     return si < 0 ? -4 : this.taskLabel[si]!;
   }
 
-  /** The v3.0 dcache, "<task>/<entry>" → dentry, in canonical (task, entry) order. */
+  /**
+   * The v3.0 dcache, "<task index>/<entry>" → dentry (proc_ns_instantiate's key), in canonical
+   * (task label, entry) order. Until the sixteenth session the prefix was looked up as a task
+   * name, which never matched, so rows were ordered by the raw index: sound (the dentry's record
+   * has the task's label too) but symmetric children with cached dentries got two keys.
+   */
   private dcache(): void {
     const dc = this.sim.dcache;
     this.push(dc.size);
@@ -475,8 +480,7 @@ export class KeyEncoder {
     const rows: [number, number, number][] = [];
     for (const [k, d] of dc) {
       const slash = k.lastIndexOf('/');
-      const ti = this.sim.taskByName.get(k.slice(0, slash));
-      rows.push([ti === undefined ? strHash(k.slice(0, slash)) : this.taskLabel[ti]!, entryCode(k.slice(slash + 1)), d]);
+      rows.push([this.task(Number(k.slice(0, slash))), entryCode(k.slice(slash + 1)), d]);
     }
     rows.sort((a, b) => (a[0] - b[0]) || (a[1] - b[1]));
     for (const r of rows) { this.push(r[0]); this.push(r[1]); this.ref(K_DENTRY, r[2]); }

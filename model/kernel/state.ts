@@ -130,7 +130,7 @@ export interface KState {
   dentries: Dentry[];
   inodes: Inode[];
   mounts: Mount[];
-  /** v3.0 dcache: "<task>/<entry>" -> dentry id (hashed proc ns dentries). */
+  /** v3.0 dcache: "<task index>/<entry>" -> dentry id (hashed proc ns dentries). */
   dcache: ReadonlyMap<string, number>;
   /** First use-after-put or underflow the code performed, '' if none (no-use-after-put). */
   uaf: string;
