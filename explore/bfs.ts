@@ -43,7 +43,7 @@ export class SearchCtx {
 
   constructor(readonly profile: Profile, bounds: Partial<Bounds>, readonly ignore: ReadonlySet<string>, symmetry: boolean) {
     this.alphabet = new Alphabet(profile, bounds);
-    this.encoder = new KeyEncoder(symmetry);
+    this.encoder = new KeyEncoder(symmetry, this.alphabet.bounds.maxFds);
   }
 
   root(): Node {

@@ -190,7 +190,7 @@ export function coverSearch(profile: Profile, opts: CoverOptions): CoverResult {
     const seen = new FingerprintSet(1 << 12); // signatures (or exact keys) kept: 64-bit fingerprints
     const tokens = new Set<number>(); // signatureCodes values kept so far
     const codeBuf: number[] = [];
-    const enc = new KeyEncoder(true);
+    const enc = new KeyEncoder(true, alphabet.bounds.maxFds);
     const fp = new Uint32Array(2);
     let frontier: Beamed[] = [{ c: root, names: NO_NAMES, ops: [] }];
     for (let d = 0; d < opts.depth && frontier.length > 0 && !tracker.full(); d++) {
@@ -301,7 +301,7 @@ export function splice(profile: Profile, opts: Pick<CoverOptions, 'bounds' | 'ig
   let pairs = 0;
   if (fams.length === 0) return { witnesses: wit.length, pairs, transitions: n };
   const alphabet = new Alphabet(profile, { ...opts.bounds, ops: fams });
-  const enc = new KeyEncoder(true);
+  const enc = new KeyEncoder(true, alphabet.bounds.maxFds);
   const fp = new Uint32Array(2);
   const seen = new FingerprintSet(1 << 10); // states of pairs extended, by canonical key
   const fresh = (): Checker => new Checker(profile, opts.ignore.size ? { ignore: opts.ignore } : {});

@@ -79,8 +79,8 @@ export const INJECTIONS = ['cred', 'mount-target', 'fd-last'];
  * caps, then looks like a caps drop), 'mount-target' (every mount encoded as on the first
  * target), 'fd-last' (the key forgets which fd name a full table reuses).
  */
-function symEncoder(inject: string): KeyEncoder {
-  const e = new KeyEncoder(true);
+function symEncoder(inject: string, maxFds: number): KeyEncoder {
+  const e = new KeyEncoder(true, maxFds);
   if (!inject) return e;
   const encode = e.encode.bind(e);
   e.encode = (c: Checker, names: Names): void => {
@@ -153,8 +153,8 @@ class CompleteKey {
   private task: readonly number[] = [];
   private fd: readonly string[] = [];
   private mount = new Map<string, number>();
-  constructor(private readonly mounts: readonly string[], inject: string) {
-    this.enc = symEncoder(inject);
+  constructor(private readonly mounts: readonly string[], inject: string, maxFds: number) {
+    this.enc = symEncoder(inject, maxFds);
     const e = this.enc as unknown as Record<string, unknown>;
     e.taskOrder = (): readonly number[] => this.task;
     e.fdOrder = (): readonly string[] => this.fd;
@@ -399,9 +399,9 @@ export function runBisimulation(name: string, options: Partial<BisimOptions> = {
   const bounds = exploreBounds(profile, o.bounds);
   const depth = o.depth === 'auto' ? exploreDepth(profile) : o.depth;
   const alphabet = new Alphabet(profile, bounds);
-  const sym = symEncoder(o.inject);
-  const raw = new KeyEncoder(false);
-  const ck = new CompleteKey(alphabet.bounds.mounts, o.inject);
+  const sym = symEncoder(o.inject, alphabet.bounds.maxFds);
+  const raw = new KeyEncoder(false, alphabet.bounds.maxFds);
+  const ck = new CompleteKey(alphabet.bounds.mounts, o.inject, alphabet.bounds.maxFds);
   const stats = newStats();
   const t0 = performance.now();
 

@@ -160,8 +160,19 @@ export class KeyEncoder {
    */
   allLive = true;
 
-  /** symmetry=false keeps task, fd, nsid and mount names in their creation order. */
-  constructor(readonly symmetry = true) {}
+  /**
+   * symmetry=false keeps task, fd, nsid and mount names in their creation order. `maxFds`: the
+   * alphabet's bound on fd names (Bounds.maxFds), so that the last name is told apart only once
+   * the table is full and an open reuses it (properties/alphabet.ts newFd); before that every
+   * name is alike. Left out, the last name is always told apart (sound, less reduction).
+   */
+  constructor(readonly symmetry = true, readonly maxFds = 0) {}
+
+  /** The fd name the next open reuses (a full table: the last one), or undefined. */
+  private reusedFd(names: Names): string | undefined {
+    const n = names.fds.length;
+    return n > 0 && n >= this.maxFds ? names.fds[n - 1] : undefined;
+  }
 
   /** Appends to the key. Past the buffer's end a store is dropped (typed arrays): encode() then grows it and starts again. */
   private push(v: number): void {
@@ -255,7 +266,8 @@ export class KeyEncoder {
     // 2. the alphabet's names: counts, and which fd name a full table reuses
     this.push(nt);
     this.push(names.fds.length);
-    this.push(names.fds.length ? fdOrder.indexOf(names.fds[names.fds.length - 1]!) : -1);
+    const reused = this.reusedFd(names);
+    this.push(reused === undefined ? -1 : fdOrder.indexOf(reused));
     this.push(names.ns.length);
     this.push(sim.uaf === '' ? 0 : 1);
     const exK = this.ex[EX_KSTATE] ??= extras('kstate', sim);
@@ -350,9 +362,10 @@ export class KeyEncoder {
     if (this.fdSig.length < fds.length) { this.fdSig = new Uint32Array(fds.length * 2); this.fdIdx = new Int32Array(fds.length * 2); }
     const sig = this.fdSig;
     const idx = this.fdIdx;
+    const reused = this.reusedFd(names);
     for (let k = 0; k < fds.length; k++) {
       const name = fds[k]!;
-      let h = k === fds.length - 1 ? 99 : 7;
+      let h = name === reused ? 99 : 7;
       for (const t of order) {
         const f = sim.tasks[t]!.fds.get(name);
         if (f === undefined) { h = mix(h, -1); continue; }

@@ -61,29 +61,43 @@ describe('symmetric key: a bisimulation at larger bounds', () => {
   });
 });
 
-describe('symmetric key: the v3.0 dcache', () => {
+/** The symmetric key of the state `ops` reach on `profile` (every op must pass every check). */
+function keyAfter(profile: string, ops: Op[], maxFds = 0): string {
+  let c = new Checker(getProfile(profile)!);
+  let names = NO_NAMES;
+  for (const op of ops) {
+    const d = c.clone();
+    const r = d.apply(op);
+    expect(r.violation).toBeNull();
+    names = bindNames(names, op, r.spec);
+    c = d;
+  }
+  const e = new KeyEncoder(true, maxFds);
+  e.encode(c, names);
+  return e.exactKey();
+}
+
+describe('symmetric key: what the audit made it merge', () => {
   // The model keys the v3.0 dcache by task index ("<index>/<entry>"). Until the sixteenth
   // session key.ts looked the index up as a task name, never found it, and ordered the rows by
   // the raw index: sound, but two states that differed only by which of two symmetric children
   // had cached dentries got two keys (found by this audit).
-  it('two symmetric children with a cached dentry each way share a key', () => {
-    const profile = getProfile('v3.0')!;
-    const run = (ops: Op[]) => {
-      let c = new Checker(profile);
-      let names = NO_NAMES;
-      for (const op of ops) {
-        const d = c.clone();
-        const r = d.apply(op);
-        expect(r.violation).toBeNull();
-        names = bindNames(names, op, r.spec);
-        c = d;
-      }
-      const e = new KeyEncoder(true);
-      e.encode(c, names);
-      return e.exactKey();
-    };
-    const a = run([{ op: 'spawn', task: 't1', parent: 'init' }, { op: 'spawn', task: 't2', parent: 'init', newns: ['net'] }, { op: 'readlink', task: 'init', path: '/proc/t2/ns/net' }]);
-    const b = run([{ op: 'spawn', task: 't1', parent: 'init', newns: ['net'] }, { op: 'spawn', task: 't2', parent: 'init' }, { op: 'readlink', task: 'init', path: '/proc/t1/ns/net' }]);
+  it('two symmetric children with a cached dentry each way share a key (v3.0 dcache)', () => {
+    const a = keyAfter('v3.0', [{ op: 'spawn', task: 't1', parent: 'init' }, { op: 'spawn', task: 't2', parent: 'init', newns: ['net'] }, { op: 'readlink', task: 'init', path: '/proc/t2/ns/net' }]);
+    const b = keyAfter('v3.0', [{ op: 'spawn', task: 't1', parent: 'init', newns: ['net'] }, { op: 'spawn', task: 't2', parent: 'init' }, { op: 'readlink', task: 'init', path: '/proc/t1/ns/net' }]);
     expect(a).toBe(b);
+  });
+
+  // The last fd name is the one an open reuses only once the table is full (alphabet.ts newFd);
+  // before that the names are alike, and the key told the last one apart anyway
+  it('two fd names swapped share a key until the table is full, and not after', () => {
+    // two files told apart by their flags (so the canonical fd order does not fall back on creation order)
+    const path = (fd: string): Op => ({ op: 'open', task: 'init', path: '/proc/init/ns/net', fd, flags: ['O_PATH'] });
+    const plain = (fd: string): Op => ({ op: 'open', task: 'init', path: '/proc/init/ns/net', fd });
+    for (const p of ['v3.0', 'v3.8', 'v6.18']) { // (the seed has no ns entries to open)
+      expect(keyAfter(p, [path('f1'), plain('f2')], 3), p).toBe(keyAfter(p, [plain('f1'), path('f2')], 3));
+      // full at two names: f2 is the name the next open reuses, so which file it holds matters
+      expect(keyAfter(p, [path('f1'), plain('f2')], 2), p).not.toBe(keyAfter(p, [plain('f1'), path('f2')], 2));
+    }
   });
 });
