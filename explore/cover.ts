@@ -261,11 +261,10 @@ export function coverSearch(profile: Profile, opts: CoverOptions): CoverResult {
 /**
  * The splice step's material: the first kept trace that showed each signature token, then the
  * first trace that took each statechart transition (of the exhaustive phase, the beams, or
- * whatever fed the tracker before), each trace once. The second kind carries what the
- * signature may not tell apart: on v6.18 and v3.8 the exhaustive phase's first trace to a
- * spawn that fails after copying namespaces (a pid namespace whose init died, as init's
- * pid_for_children), run before a bind mount, is what lets the splice copy a mount into a
- * namespace that is then dropped (mount `unborn --spawn--> unmounted`, which no token witness led to).
+ * whatever fed the tracker before), each trace once. The second kind holds set-ups a signature
+ * does not tell apart from ones seen before: on v6.18 two of them, run one after the other, are
+ * what copies a mount into a namespace that is then dropped (mount `unborn --spawn-->
+ * unmounted`, which no pair of token witnesses took; explore/README.md).
  */
 export function witnesses(byToken: ReadonlyMap<string, Op[]>, tracker: LifecycleTracker): Op[][] {
   const out: Op[][] = [];
