@@ -281,6 +281,7 @@ export async function runExplore(o: ExploreCliOptions): Promise<number> {
     violations: cover.violations.length,
     swarm: cover.members.map((m) => ({ ops: m.ops, entries: m.entries, transitions: m.transitions, newLifecycleTransitions: m.newTransitions })),
     splice: { witnesses: cover.splice.witnesses, pairs: cover.splice.pairs, transitions: cover.splice.transitions, newLifecycleTransitions: cover.splice.newTransitions },
+    lookahead: { bases: cover.lookahead.bases, transitions: cover.lookahead.transitions, newLifecycleTransitions: cover.lookahead.newTransitions },
   } : null;
   const doc: Record<string, unknown> = {
     command: 'explore', profile: profile.name, ...(o.mutant ? { mutant: o.mutant } : {}), result,
@@ -319,7 +320,8 @@ export async function runExplore(o: ExploreCliOptions): Promise<number> {
     if (!r.complete) say(`  INCOMPLETE: stopped by --${r.stoppedBy} (the statistics are partial)`);
     if (coverDoc) {
       say(`  cover phase (directed, not exhaustive): ${coverDoc.members} beams of ${coverDoc.beam} states to depth ${coverDoc.depth}, up to ${coverOpts.bounds.maxTasks} tasks, `
-        + `then ${fmtInt(coverDoc.splice.pairs)} spliced pairs of ${coverDoc.splice.witnesses} witness traces (${coverDoc.splice.newLifecycleTransitions} new transitions); `
+        + `then ${fmtInt(coverDoc.splice.pairs)} spliced pairs of ${coverDoc.splice.witnesses} witness traces (${coverDoc.splice.newLifecycleTransitions} new transitions), `
+        + `then ${coverDoc.lookahead.bases} witness ends looked ahead two ops (${coverDoc.lookahead.newLifecycleTransitions} new transitions); `
         + `${fmtInt(coverDoc.transitions)} transitions in ${(coverDoc.ms / 1000).toFixed(2)} s: lifecycle coverage ${exhaustivePercent}% -> ${lifecycle.percent}%`);
     }
     for (const line of coverageLines(lifecycle, '  ', (m, e) => {

@@ -13,6 +13,7 @@
 import type { Op } from '../model/types.ts';
 import type { Profile } from '../model/profiles.ts';
 import type { LifecycleTracker } from '../model/lifecycle/index.ts';
+import type { Projection } from '../model/lifecycle/projection.ts';
 import { pct } from '../model/lifecycle/coverage.ts';
 import { lifecycles } from '../model/lifecycle/index.ts';
 import { applies, signatureCodes, signatureToken } from '../model/lifecycle/projection.ts';
@@ -77,6 +78,8 @@ export interface CoverResult {
   full: boolean;
   /** The splice step: witness traces, pairs run, transitions, and the transitions it took first. */
   splice: { witnesses: number; pairs: number; transitions: number; newTransitions: number };
+  /** The lookahead step after the splice: witness end states extended, transitions, and the transitions it took first. */
+  lookahead: { bases: number; transitions: number; newTransitions: number };
 }
 
 /** Default cover bounds: up to three children and three fd names, one credential drop and back. */
@@ -88,6 +91,8 @@ export const COVER_BOUNDS: Partial<Bounds> = {
   creds: [{ uid: 1000 }, { caps: [] }, { dumpable: false }, { dumpable: true }],
 };
 export const COVER_DEFAULTS = { depth: 8, beam: 200, members: 3, seed: 1, splice: 1_000_000 };
+/** The lookahead step after the splice may run a further splice budget / LOOKAHEAD_SHARE transitions. */
+export const LOOKAHEAD_SHARE = 8;
 
 /** Families no subset drops: without them no object is born or dies. */
 const ALWAYS = new Set(['spawn', 'exit']);
@@ -105,6 +110,32 @@ export function moverFamilies(profile: Profile, untakenBy?: LifecycleTracker): S
     });
   });
   return out;
+}
+
+/**
+ * The families of the untaken transitions an op could take from a state of projection `p`: a
+ * move starts in the object's state before the op, or in `unborn` (index 0) for an object the op
+ * makes, so an untaken edge whose from-state no object is in (and is not `unborn`) cannot be
+ * taken by the next op. Recomputes its list of untaken edges when the tracker took one.
+ */
+export function enabledGoals(profile: Profile, tracker: LifecycleTracker): (p: Projection) => Set<string> {
+  let untaken: [number, number, string][] = [];
+  let untakenAt = -1;
+  return (p: Projection): Set<string> => {
+    if (untakenAt !== tracker.edgesReached) {
+      untakenAt = tracker.edgesReached;
+      untaken = [];
+      tracker.lifecycles.forEach((l, li) => {
+        if (!applies(l, profile)) return;
+        l.edges.forEach((e, k) => {
+          if (e.profiles.includes(profile.name) && tracker.edgeHits[li]![k] === 0) untaken.push([li, l.states.indexOf(e.from), e.event]);
+        });
+      });
+    }
+    const out = new Set<string>();
+    for (const [li, from, ev] of untaken) if (!out.has(ev) && (from === 0 || p[li]!.includes(from))) out.add(ev);
+    return out;
+  };
 }
 
 /** Keeps the first trace found for each violation key (a masked key is let pass). */
@@ -251,11 +282,16 @@ export function coverSearch(profile: Profile, opts: CoverOptions): CoverResult {
     opts.onMember?.(k, tracker.summary().percent);
   }
   const before = tracker.edgesReached;
-  const sp = !tracker.full() && opts.splice > 0 ? splice(profile, opts, witnesses(witness, tracker), found)
+  const wit = witnesses(witness, tracker);
+  const sp = !tracker.full() && opts.splice > 0 ? splice(profile, opts, wit, found)
     : { witnesses: 0, pairs: 0, transitions: 0 };
   transitions += sp.transitions;
+  const afterSplice = tracker.edgesReached;
+  const la = !tracker.full() && opts.splice > 0 ? lookahead(profile, { ...opts, budget: Math.ceil(opts.splice / LOOKAHEAD_SHARE) }, wit, found)
+    : { bases: 0, transitions: 0 };
+  transitions += la.transitions;
   return { transitions, kept, members, violations: [...found.values()], ms: performance.now() - t0, full: tracker.full(),
-    splice: { ...sp, newTransitions: tracker.edgesReached - before } };
+    splice: { ...sp, newTransitions: afterSplice - before }, lookahead: { ...la, newTransitions: tracker.edgesReached - afterSplice } };
 }
 
 /**
@@ -274,6 +310,34 @@ export function witnesses(byToken: ReadonlyMap<string, Op[]>, tracker: Lifecycle
     if (!seen.has(k)) { seen.add(k); out.push(ops); }
   }
   return out;
+}
+
+/**
+ * Every op of `alphabet` that `keep` lets through, each applied to a copy of `c` (reached from
+ * the initial state by `path`) with every check: a violation is noted with its trace, a move of
+ * the simulation is counted by the tracker, an unchanged simulation is a stutter. The copy an
+ * op left equal to `c` is the next op's. `more(ran)` is asked before each op, with the ops this
+ * call ran so far (the caller's budget). Returns how many ops ran.
+ */
+function extend(c: Checker, names: Names, path: Op[], alphabet: Alphabet, tracker: LifecycleTracker, found: Map<string, FoundViolation>,
+  keep: (op: Op) => boolean = () => true, more: (ran: number) => boolean = () => true): number {
+  let ran = 0;
+  let spare: Checker | null = null; // a copy of c that the last op left as it was
+  for (const op of alphabet.enumerate(c.spec, names)) {
+    if (!keep(op)) continue;
+    if (!more(ran)) break;
+    const next = reuse(spare, c);
+    spare = null;
+    const res = next.apply(op);
+    ran++;
+    if (res.violation) { noteViolation(found, [...path, op], res.violation); continue; }
+    if (!next.simUnchanged) { tracker.transition(c.sim, next.sim, op, res, path); continue; }
+    // the simulation as it was moves no object (the projection is a function of it), and a
+    // successor equal to c in both levels is the next op's copy
+    tracker.stutter();
+    if (next.sameAs(c)) spare = next;
+  }
+  return ran;
 }
 
 /**
@@ -364,22 +428,76 @@ export function splice(profile: Profile, opts: Pick<CoverOptions, 'bounds' | 'ig
         enc.fingerprint(fp);
         if (!seen.add(fp[0]!, fp[1]!)) continue;
         const path = [...wit[a]!, ...wb.slice(0, i + 1)]; // what reached c (a disagreement's trace starts with it)
-        let spare: Checker | null = null; // a copy of c that the last op left as it was
-        for (const op of alphabet.enumerate(c.spec, names)) {
-          const next = reuse(spare, c);
-          spare = null;
-          const res = next.apply(op);
-          n++;
-          if (res.violation) { noteViolation(found, [...path, op], res.violation); continue; }
-          if (!next.simUnchanged) { tracker.transition(c.sim, next.sim, op, res, path); continue; }
-          // the simulation as it was moves no object (the projection is a function of it), and a
-          // successor equal to c in both levels is the next op's copy
-          tracker.stutter();
-          if (next.sameAs(c)) spare = next;
-        }
+        n += extend(c, names, path, alphabet, tracker, found);
       }
     }
   }
   report(true);
   return { witnesses: wit.length, pairs, transitions: n };
+}
+
+/**
+ * The lookahead step, after the splice: each witness's end state (shortest witness first) is
+ * extended by two ops, the first of any family of the cone (moverFamilies), the second of the
+ * families that are the event of a transition still untaken. A signature cannot see every
+ * relation a transition needs (which task's /proc/<pid>/ns directory an fd pins; a dentry or a
+ * proc inode left cached by a lookup), so the beams score the op that sets one up as nothing new
+ * and cut it, and the witnesses, whose ops name the tasks of their own run, rarely set it up on
+ * another witness's objects; here the first op sets it up on the tasks the witness made, and the
+ * second is the move. Shortest first: a short witness has few objects, so few ops to try, and
+ * what it takes is a short trace. Each state after the first op is extended once (its exact key);
+ * stops when every transition is taken or after opts.budget transitions.
+ */
+export function lookahead(profile: Profile, opts: Pick<CoverOptions, 'bounds' | 'ignore' | 'tracker'> & { budget: number }, witnesses: Op[][], found: Map<string, FoundViolation>): { bases: number; transitions: number } {
+  const tracker = opts.tracker;
+  const goal = moverFamilies(profile, tracker);
+  const cone = moverFamilies(profile);
+  const families = new Alphabet(profile, opts.bounds).families.map((f) => f.name as string);
+  const fams = families.filter((f) => goal.has(f));
+  let n = 0;
+  let bases = 0;
+  if (fams.length === 0) return { bases, transitions: n };
+  const first = new Alphabet(profile, { ...opts.bounds, ops: families.filter((f) => cone.has(f)) });
+  const second = new Alphabet(profile, { ...opts.bounds, ops: fams });
+  const enc = new KeyEncoder(true, first.bounds.maxFds);
+  const fp = new Uint32Array(2);
+  const seen = new FingerprintSet(1 << 10); // states after the first op, by canonical key
+  const more = (): boolean => !tracker.full() && n < opts.budget;
+  const possible = enabledGoals(profile, tracker);
+  // shortest first (stable)
+  const wit = [...witnesses].sort((x, y) => x.length - y.length);
+  for (let w = 0; w < wit.length && more(); w++) {
+    const ops = wit[w]!;
+    const c = new Checker(profile, opts.ignore.size ? { ignore: opts.ignore } : {});
+    let names: Names = NO_NAMES;
+    let ok = true;
+    for (let i = 0; i < ops.length; i++) {
+      const res = c.apply(ops[i]!);
+      n++;
+      if (res.violation) { noteViolation(found, ops.slice(0, i + 1), res.violation); ok = false; break; }
+      names = bindNames(names, ops[i]!, res.spec);
+    }
+    if (!ok) continue;
+    bases++;
+    let spare: Checker | null = null;
+    for (const op of first.enumerate(c.spec, names)) {
+      if (!more()) break;
+      const mid = reuse(spare, c);
+      spare = null;
+      const res = mid.apply(op);
+      n++;
+      if (res.violation) { noteViolation(found, [...ops, op], res.violation); continue; }
+      if (mid.simUnchanged) { tracker.stutter(); if (mid.sameAs(c)) spare = mid; continue; }
+      const path = [...ops, op];
+      tracker.transition(c.sim, mid.sim, op, res, ops);
+      const midNames = bindNames(names, op, res.spec);
+      enc.encode(mid, midNames);
+      enc.fingerprint(fp);
+      if (!seen.add(fp[0]!, fp[1]!)) continue;
+      const can = possible(tracker.last());
+      if (can.size === 0) continue;
+      n += extend(mid, midNames, path, second, tracker, found, (op2) => can.has(op2.op), (ran) => !tracker.full() && n + ran < opts.budget);
+    }
+  }
+  return { bases, transitions: n };
 }

@@ -22,7 +22,7 @@ import { activate } from '../model/mutants/index.ts';
 import { collisionProbability, FingerprintSet } from '../explore/fingerprint.ts';
 import { KeyEncoder } from '../explore/key.ts';
 import { Checker } from '../properties/harness.ts';
-import { COVER_BOUNDS, coverSearch, splice, witnesses } from '../explore/cover.ts';
+import { COVER_BOUNDS, coverSearch, enabledGoals, lookahead, splice, witnesses } from '../explore/cover.ts';
 import type { KState } from '../model/kernel/state.ts';
 import { expand, Rebuilder, SearchCtx } from '../explore/bfs.ts';
 import type { Node } from '../explore/bfs.ts';
@@ -409,6 +409,66 @@ describe("explore's cover phase: what it feeds the lifecycle tracker", () => {
       expect(b.transitions).toBe(a.transitions);
     }
   });
+});
+
+describe("explore's cover phase: the lookahead step", () => {
+  it('takes a transition two ops past a witness: a grandchild\'s ns directory opened, then its pid namespace\'s init exits (seed)', () => {
+    const p = PROFILES.seed;
+    const target = 'namespace:inUse --exit--> held';
+    const taken = (t: LifecycleTracker): boolean => t.lifecycles.some((l, li) => l.edges.some((e, k) => `${l.id}:${edgeLabel(e)}` === target && t.edgeHits[li]![k]! > 0));
+    // nested pid namespaces: t2's is a child of t1's; open init /proc/t2/ns, then exit t1 (zap_pid_ns_processes)
+    const nested: Op[] = [{ op: 'spawn', task: 't1', parent: 'init', newns: ['pid'] }, { op: 'spawn', task: 't2', parent: 't1', newns: ['pid'] }];
+    const t = new LifecycleTracker(p);
+    const r = lookahead(p, { bounds: COVER_BOUNDS, ignore: new Set(), tracker: t, budget: 1_000_000 }, [nested], new Map());
+    expect(taken(t)).toBe(true);
+    expect(t.disagreements).toEqual([]);
+    expect(r.bases).toBe(1);
+    // one op past the witness is not enough, nor two past a single child
+    const one = new LifecycleTracker(p);
+    splice(p, { bounds: COVER_BOUNDS, ignore: new Set(), tracker: one, splice: 1_000_000 }, [nested, nested.slice(0, 1)], new Map());
+    expect(taken(one)).toBe(false);
+    const flat = new LifecycleTracker(p);
+    lookahead(p, { bounds: COVER_BOUNDS, ignore: new Set(), tracker: flat, budget: 1_000_000 }, [nested.slice(0, 1)], new Map());
+    expect(taken(flat)).toBe(false);
+    // and it stops at its budget
+    expect(lookahead(p, { bounds: COVER_BOUNDS, ignore: new Set(), tracker: new LifecycleTracker(p), budget: 10 }, [nested], new Map()).transitions).toBe(10);
+  });
+
+  it('prunes exactly: an op of a family enabledGoals leaves out takes no transition (every state of the covering traces, every op)', () => {
+    for (const name of ['seed', 'v3.0', 'v6.18'] as const) {
+      const p = PROFILES[name];
+      const fresh = new LifecycleTracker(p); // nothing taken: every transition is a goal
+      const goals = enabledGoals(p, fresh);
+      const scratch = new LifecycleTracker(p);
+      const hits = (): number => scratch.edgeHits.reduce((a, h) => a + h.reduce((x, y) => x + y, 0), 0);
+      const alphabet = new Alphabet(p, { ...exploreBounds(p), ...COVER_BOUNDS });
+      let pruned = 0;
+      for (const { trace } of coveringTraces().filter((x) => x.trace.profile === name).slice(0, 25)) {
+        let c = new Checker(p);
+        let names = NO_NAMES;
+        for (const step of trace.steps) {
+          const can = goals(project(c.sim));
+          for (const op of alphabet.enumerate(c.spec, names)) {
+            if (can.has(op.op)) continue;
+            const next = c.clone();
+            const res = next.apply(op);
+            if (res.violation) continue;
+            const before = hits();
+            scratch.transition(c.sim, next.sim, op, res);
+            expect(hits(), `${name}: ${JSON.stringify(op)} after ${JSON.stringify(trace.steps.slice(0, trace.steps.indexOf(step)))}`).toBe(before);
+            pruned++;
+          }
+          const op = opOf(step);
+          const next = c.clone();
+          const res = next.apply(op);
+          if (res.violation) break;
+          names = bindNames(names, op, res.spec);
+          c = next;
+        }
+      }
+      expect(pruned, name).toBeGreaterThan(100);
+    }
+  }, 60_000);
 });
 
 describe("explore's cover phase: the splice step", () => {
