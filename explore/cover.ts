@@ -313,6 +313,22 @@ export function witnesses(byToken: ReadonlyMap<string, Op[]>, tracker: Lifecycle
 }
 
 /**
+ * Runs ops[from..to) on `c` with every check, calling `onOp` for each op run. A violation is
+ * noted with its trace (`pre`, then the ops up to it) and ends the run: null. Returns the names
+ * the ops bound.
+ */
+function runOps(c: Checker, names: Names, pre: Op[], ops: Op[], found: Map<string, FoundViolation>, onOp: () => void,
+  from = 0, to = ops.length): Names | null {
+  for (let i = from; i < to; i++) {
+    const res = c.apply(ops[i]!);
+    onOp();
+    if (res.violation) { noteViolation(found, [...pre, ...ops.slice(0, i + 1)], res.violation); return null; }
+    names = bindNames(names, ops[i]!, res.spec);
+  }
+  return names;
+}
+
+/**
  * Every op of `alphabet` that `keep` lets through, each applied to a copy of `c` (reached from
  * the initial state by `path`) with every check: a violation is noted with its trace, a move of
  * the simulation is counted by the tracker, an unchanged simulation is a stutter. The copy an
@@ -369,15 +385,8 @@ export function splice(profile: Profile, opts: Pick<CoverOptions, 'bounds' | 'ig
   const seen = new FingerprintSet(1 << 10); // states of pairs extended, by canonical key
   const fresh = (): Checker => new Checker(profile, opts.ignore.size ? { ignore: opts.ignore } : {});
   /** Runs ops[from..to) on c (every invariant); null at a violation, which is noted with its trace (pre, then ops). */
-  const run = (c: Checker, names: Names, pre: Op[], ops: Op[], from = 0, to = ops.length): Names | null => {
-    for (let i = from; i < to; i++) {
-      const res = c.apply(ops[i]!);
-      n++;
-      if (res.violation) { noteViolation(found, [...pre, ...ops.slice(0, i + 1)], res.violation); return null; }
-      names = bindNames(names, ops[i]!, res.spec);
-    }
-    return names;
-  };
+  const run = (c: Checker, names: Names, pre: Op[], ops: Op[], from = 0, to = ops.length): Names | null =>
+    runOps(c, names, pre, ops, found, () => { n++; }, from, to);
   const more = (): boolean => !tracker.full() && n < opts.splice;
   let lastReport = performance.now();
   const report = (done: boolean): void => {
@@ -469,15 +478,8 @@ export function lookahead(profile: Profile, opts: Pick<CoverOptions, 'bounds' | 
   for (let w = 0; w < wit.length && more(); w++) {
     const ops = wit[w]!;
     const c = new Checker(profile, opts.ignore.size ? { ignore: opts.ignore } : {});
-    let names: Names = NO_NAMES;
-    let ok = true;
-    for (let i = 0; i < ops.length; i++) {
-      const res = c.apply(ops[i]!);
-      n++;
-      if (res.violation) { noteViolation(found, ops.slice(0, i + 1), res.violation); ok = false; break; }
-      names = bindNames(names, ops[i]!, res.spec);
-    }
-    if (!ok) continue;
+    const names = runOps(c, NO_NAMES, [], ops, found, () => { n++; });
+    if (names === null) continue;
     bases++;
     let spare: Checker | null = null;
     for (const op of first.enumerate(c.spec, names)) {

@@ -101,7 +101,7 @@ function symEncoder(inject: string, maxFds: number): KeyEncoder {
 
 // ---------------------------------------------------------------------------------------------
 // helpers
-export function showOp(op: Op): string {
+function showOp(op: Op): string {
   const { op: name, ...rest } = op as Op & Record<string, unknown>;
   return [name, ...Object.entries(rest).map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v.join(',')}]` : String(v)}`)].join(' ');
 }
